@@ -35,10 +35,10 @@
 // Elimination takes O(n·p·min(n, p)) rational operations, but each operation
 // costs time that grows with the bit length of the numbers, which itself grows
 // with the size of the matrix and of its entries (denominators are minors of
-// X). The package is meant for matrices up to about 12×12 with small integer
-// entries (microseconds to milliseconds) or float64 entries (their exact
-// values have up to about 1100 bits, so expect tens of milliseconds). It is not
-// a general-purpose linear-algebra library.
+// X). The package is meant for matrices up to about 12×12: with small integer
+// entries a 12×12 pseudoinverse takes about 10 ms, with Gaussian float64
+// entries (each exactly a 53-bit integer over a power of two) about 0.1 s,
+// on one 2020s core. It is not a general-purpose linear-algebra library.
 //
 // All functions are safe for concurrent use on distinct or shared inputs:
 // they never modify their arguments.
