@@ -1,0 +1,30 @@
+// Package fastblas provides a faster pure-Go implementation of the BLAS
+// level-3 routines that dominate gonum's dense factorizations.
+//
+// Implementation embeds gonum's own pure-Go BLAS (gonum.org/v1/gonum/blas/gonum)
+// and overrides its Dgemm with a packed, cache-blocked, parallel algorithm in
+// the style of Goto and van de Geijn ("Anatomy of high-performance matrix
+// multiplication", ACM TOMS 34(3), 2008): panels of A and B are copied into
+// contiguous buffers and a 6×8 register-blocked micro-kernel runs over them,
+// in AVX2/FMA assembly on amd64 CPUs that support it and in Go elsewhere (or
+// when built with the purego tag). Every other routine is gonum's.
+//
+// # Installing
+//
+// gonum's mat and lapack/gonum packages call the BLAS through the
+// process-wide implementation of gonum.org/v1/gonum/blas/blas64. Install
+// replaces it, which changes the speed, but also the rounding, of every gonum
+// matrix operation in the program. It is a global side effect: call it once,
+// from main or an init function, before any goroutine uses gonum.
+//
+// # Accuracy
+//
+// Dgemm sums each entry in a different order from gonum's reference, and with
+// fused multiply-adds, so the results differ in the last bits. Both satisfy
+// the standard bound for inner products (Higham, "Accuracy and Stability of
+// Numerical Algorithms", 2nd ed., §3.1 and §3.5):
+//
+//	|C − Ĉ| ≤ γ_{k+2} · (|alpha|·|op(A)|·|op(B)| + |beta|·|C|),   γ_j = j·u/(1 − j·u),
+//
+// elementwise, with u = 2⁻⁵³; the tests check exactly this bound.
+package fastblas
