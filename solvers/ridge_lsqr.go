@@ -1,12 +1,24 @@
 package solvers
 
-import (
-	"errors"
+import "gonum.org/v1/gonum/mat"
 
-	"gonum.org/v1/gonum/mat"
-)
-
-// RidgeLSQR is a STUB: replace with the real implementation.
+// RidgeLSQR is the "ridge-lsqr" solver: LSQR (Paige & Saunders 1982) with
+// damping parameter damp = √λ, which solves the damped least-squares problem
+//
+//	minimize over w: ‖X·w − y‖₂² + λ‖w‖₂²,  w_λ = (XᵀX + λI)⁻¹Xᵀy,
+//
+// for the n×p X (scipy's lsqr damp d is λ = d²). For λ > 0 the solution is
+// unique; for λ = 0 this is plain min-norm LSQR and returns X⁺y.
+//
+// The stopping rule, the default tolerance 1e-10, the default cap
+// 4·min(n, p) + 20 and the forward-error certificate are LSQR's (see LSQR),
+// applied to the augmented system [X; √λ·I]·w ≈ [y; 0]: ‖r̄‖² = ‖y − Xw‖² +
+// λ‖w‖², ‖Āᵀr̄‖ = ‖Xᵀ(y − Xw) − λw‖, and σ̂² estimates σ_min(X)² + λ on the
+// row space of X, so a larger λ makes the certificate easier to meet. An
+// answer whose estimated relative forward error exceeds 1e-4 is refused with
+// ErrIllConditioned; reaching the cap returns ErrNotConverged. Report.Cond is
+// the condition estimate of the augmented matrix. Options: WithTol,
+// WithMaxIter.
 type RidgeLSQR struct {
 	lambda float64
 	cfg    config
@@ -31,6 +43,7 @@ func (s *RidgeLSQR) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Repo
 	return solveScaled(s.Name(), &s.cfg, true, s.lambda, X, y, s.core)
 }
 
+// core runs LSQR with damp = √λ, λ the penalty of the scaled problem.
 func (s *RidgeLSQR) core(t *task) (*mat.VecDense, Report, error) {
-	return nil, Report{}, errors.New("not implemented")
+	return dampedLSQR(s.Name(), t)
 }
