@@ -21,7 +21,7 @@ package solvers_test
 // singular values of the integer matrix X, w* = X⁺y and r* = y − X·w*, a
 // min-norm answer w must satisfy
 //
-//	‖w − w*‖ ≤ C·[ e·κ·‖w*‖ + e·κ²·‖r*‖/σ₁ + s·κ²·‖w*‖ ],  e = d·u + τ,
+//	‖w − w*‖ ≤ C·[ e·κ·‖w*‖ + e·κ²·‖r*‖/σ₁ + s·κ²·‖w*‖ ],  e = d·u + √r·τ,
 //
 // the classical first-order bound for least squares solved by a backward
 // stable method (Higham, "Accuracy and Stability of Numerical Algorithms",
@@ -32,7 +32,9 @@ package solvers_test
 //	τ is the default stopping tolerance of an iterative solver (0 for a
 //	  direct one): stopping when ‖r‖ ≤ τ(‖y‖ + ‖X‖‖w‖) or ‖Xᵀr‖ ≤ τ‖X‖‖r‖
 //	  (Paige and Saunders 1982, rules S1 and S2) leaves an error of
-//	  at most about τκ‖w*‖ + τκ²‖r*‖/σ₁ (see below);
+//	  at most about τκ‖w*‖ + τκ²‖r*‖/σ₁ (see below), times √r because the
+//	  iterative solvers measure ‖X‖ by its Frobenius norm (LSQR's estimate;
+//	  ‖X‖_F ≤ √r·σ₁; see the shared stopping rule in lsqr.go);
 //	s is d·u for a method that forms XᵀX or XXᵀ (normal equations, whose
 //	  error is κ²·u even on consistent systems) and τ for a method whose
 //	  stopping rule bounds the gradient ‖Xᵀr‖ relative to ‖Xᵀy‖ (then
@@ -49,7 +51,10 @@ package solvers_test
 // singular); a backward-stable solve of that system, or a stopping rule on
 // its residual with tolerance τ, gives
 //
-//	‖w − w_λ‖ ≤ C·(d·u + τ)·κ_λ·(‖w_λ‖ + ‖y‖/√(σ₁² + λ)).
+//	‖w − w_λ‖ ≤ C·(d·u + √p·τ)·κ_λ·(‖w_λ‖ + ‖y‖/√(σ₁² + λ)),
+//
+// where √p again converts the Frobenius norm of the damped matrix [X; √λ·I]
+// (p columns) used by an iterative stopping rule to the 2-norm.
 //
 // A solver may refuse (ErrIllConditioned, ErrNotConverged); the tests log each
 // refusal and count them, but "svd", "cod" and "ridge-svd" (documented never
@@ -204,7 +209,7 @@ func minNormBound(m accuracyModel, c *intCase, wstar []*big.Rat) float64 {
 	k := c.kappa()
 	wn := mat.Norm(exact.VecFloat(wstar), 2)
 	rn := c.residualNorm(wstar) / c.sigma[0]
-	e := d*u + m.tol
+	e := d*u + math.Sqrt(float64(c.rank))*m.tol
 	b := e*k*wn + e*k*k*rn
 	if m.squares {
 		b += d * u * k * k * wn
@@ -219,7 +224,7 @@ func minNormBound(m accuracyModel, c *intCase, wstar []*big.Rat) float64 {
 func ridgeBound(m accuracyModel, c *intCase, lambda float64, wl []*big.Rat) float64 {
 	n, p := c.dims()
 	d := float64(max(n, p))
-	return safety * (d*u + m.tol) * c.kappaRidge(lambda) *
+	return safety * (d*u + math.Sqrt(float64(p))*m.tol) * c.kappaRidge(lambda) *
 		(mat.Norm(exact.VecFloat(wl), 2) + mat.Norm(c.yf, 2)/math.Sqrt(c.sigma[0]*c.sigma[0]+lambda))
 }
 
