@@ -262,38 +262,39 @@ func (tl *tally) log(t *testing.T, names []string) {
 	t.Log("\n" + b.String())
 }
 
-// checkAnswer checks one solver's answer on one problem against the exact
-// w* and an error bound, updating the tally.
-func checkAnswer(t *testing.T, tl *tally, s solvers.Solver, c *intCase, what string, wstar []*big.Rat, bound float64) {
+// outcome is the verdict on one answer.
+type outcome int
+
+const (
+	passed outcome = iota
+	refused
+	failed
+)
+
+func (o outcome) String() string { return [...]string{"passed", "refused", "failed"}[o] }
+
+// judge runs s on one problem and compares its answer with the exact w*
+// under the error bound. The message explains a refusal or a failure.
+// A panic is reported on t by solveSafely and judged a failure.
+func judge(t *testing.T, s solvers.Solver, c *intCase, what string, wstar []*big.Rat, bound float64) (outcome, float64, string) {
 	t.Helper()
 	name := s.Name()
 	w, err, ok := solveSafely(t, s, c.Xf, c.yf)
-	tl.mu.Lock()
-	defer tl.mu.Unlock()
 	if !ok {
-		tl.fail[name]++
-		return
+		return failed, 0, fmt.Sprintf("%s panicked on %s, %s", name, c, what)
 	}
 	if err != nil {
 		if isRefusal(err) && len(sentinelOf(err)) == 1 {
 			if neverRefuse[name] {
-				tl.fail[name]++
-				t.Errorf("%s refused %s, %s, but is documented never to refuse: %v", name, c, what, err)
-				return
+				return failed, 0, fmt.Sprintf("%s refused %s, %s, but is documented never to refuse: %v", name, c, what, err)
 			}
-			tl.refused[name]++
-			t.Logf("%s refused %s, %s: %v", name, c, what, err)
-			return
+			return refused, 0, fmt.Sprintf("%s refused %s, %s: %v", name, c, what, err)
 		}
-		tl.fail[name]++
-		t.Errorf("%s on %s, %s: unexpected error %v (sentinels %v)", name, c, what, err, sentinelOf(err))
-		return
+		return failed, 0, fmt.Sprintf("%s on %s, %s: unexpected error %v (sentinels %v)", name, c, what, err, sentinelOf(err))
 	}
 	_, p := c.dims()
 	if w == nil || w.Len() != p {
-		tl.fail[name]++
-		t.Errorf("%s on %s, %s: returned %v with a nil error, want a vector of length %d", name, c, what, w, p)
-		return
+		return failed, 0, fmt.Sprintf("%s on %s, %s: returned %v with a nil error, want a vector of length %d", name, c, what, w, p)
 	}
 	dist := distance(w, wstar)
 	ratio := dist / bound
@@ -304,13 +305,31 @@ func checkAnswer(t *testing.T, tl *tally, s solvers.Solver, c *intCase, what str
 		}
 	}
 	if !(ratio <= 1) {
-		tl.fail[name]++
-		t.Errorf("%s on %s, %s: ‖w − w*‖ = %.3g exceeds the bound %.3g (ratio %.3g)\n w  = %v\n w* = %v",
+		return failed, ratio, fmt.Sprintf("%s on %s, %s: ‖w − w*‖ = %.3g exceeds the bound %.3g (ratio %.3g)\n w  = %v\n w* = %v",
 			name, c, what, dist, bound, ratio, mat.Formatted(w.T()), mat.Formatted(exact.VecFloat(wstar).T()))
-		return
 	}
-	tl.pass[name]++
-	tl.maxRatio[name] = math.Max(tl.maxRatio[name], ratio)
+	return passed, ratio, ""
+}
+
+// checkAnswer judges one answer, reports a failure or logs a refusal on t,
+// and updates the tally.
+func checkAnswer(t *testing.T, tl *tally, s solvers.Solver, c *intCase, what string, wstar []*big.Rat, bound float64) {
+	t.Helper()
+	verdict, ratio, msg := judge(t, s, c, what, wstar, bound)
+	name := s.Name()
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	switch verdict {
+	case passed:
+		tl.pass[name]++
+		tl.maxRatio[name] = math.Max(tl.maxRatio[name], ratio)
+	case refused:
+		tl.refused[name]++
+		t.Log(msg)
+	case failed:
+		tl.fail[name]++
+		t.Error(msg)
+	}
 }
 
 // randInts returns an n×p matrix of integers in [−lim, lim].
@@ -912,4 +931,109 @@ func sameNaN(a, b *mat.Dense) bool {
 		}
 	}
 	return true
+}
+
+// planted is a deliberately broken (or, for the control, exact) solver
+// used to show that judge catches each kind of wrong answer.
+type planted struct {
+	name  string
+	solve func(X mat.Matrix, y mat.Vector) (*mat.VecDense, error)
+}
+
+func (p planted) Name() string { return p.name }
+func (p planted) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
+	return p.solve(X, y)
+}
+
+// nullVector returns a unit vector in null(X) (exactly (I − X⁺X)e_j,
+// normalised), or nil when X has full column rank.
+func nullVector(c *intCase) *mat.VecDense {
+	_, p := c.dims()
+	P := exact.Mul(exact.Pinv(c.X), c.X)
+	for j := 0; j < p; j++ {
+		v := mat.NewVecDense(p, nil)
+		for i := 0; i < p; i++ {
+			e := new(big.Rat).Neg(P.At(i, j))
+			if i == j {
+				e.Add(e, big.NewRat(1, 1))
+			}
+			f, _ := e.Float64()
+			v.SetVec(i, f)
+		}
+		if nv := mat.Norm(v, 2); nv > 0.1 {
+			v.ScaleVec(1/nv, v)
+			return v
+		}
+	}
+	return nil
+}
+
+// TestJudgeCatchesPlantedBugs runs the accuracy judge on planted solvers:
+// every broken one must fail and the exact answer must pass, so the
+// tolerances are tight enough to catch real bugs and loose enough for a
+// correct answer.
+func TestJudgeCatchesPlantedBugs(t *testing.T) {
+	cases := integerCases(rand.New(rand.NewPCG(seed, 1)))
+	var deficient, illcond *intCase
+	for _, c := range cases {
+		n, p := c.dims()
+		if deficient == nil && c.rank < p && c.rank < n && strings.Contains(c.name, "random y") {
+			deficient = c
+		}
+		if strings.HasPrefix(c.name, "near-singular") {
+			illcond = c
+		}
+	}
+	if deficient == nil || illcond == nil {
+		t.Fatal("test setup: no rank-deficient or ill-conditioned case")
+	}
+	answer := func(c *intCase, perturb func(w *mat.VecDense)) func(mat.Matrix, mat.Vector) (*mat.VecDense, error) {
+		return func(mat.Matrix, mat.Vector) (*mat.VecDense, error) {
+			w := exact.VecFloat(exact.MinNorm(c.X, c.y))
+			if perturb != nil {
+				perturb(w)
+			}
+			return w, nil
+		}
+	}
+	alongNull := func(c *intCase, rel float64) func(w *mat.VecDense) {
+		return func(w *mat.VecDense) { w.AddScaledVec(w, rel*mat.Norm(w, 2), nullVector(c)) }
+	}
+	scaleBy := func(f float64) func(w *mat.VecDense) { return func(w *mat.VecDense) { w.ScaleVec(f, w) } }
+	ill := illcond.kappa() * illcond.kappa() * u // the normal-equation error level
+	for _, b := range []struct {
+		what  string
+		model string // whose accuracy model judges it
+		c     *intCase
+		s     planted
+		want  outcome
+	}{
+		{"exact answer, direct model", "svd", deficient, planted{"svd", answer(deficient, nil)}, passed},
+		{"exact answer, ill-conditioned", "svd", illcond, planted{"svd", answer(illcond, nil)}, passed},
+		{"null-space drift 1e-9", "svd", deficient, planted{"svd", answer(deficient, alongNull(deficient, 1e-9))}, failed},
+		{"least squares, not min-norm", "lsqr", deficient, planted{"lsqr", answer(deficient, alongNull(deficient, 1))}, failed},
+		{"relative error 1e-6 for an iterative solver", "lsqr", deficient, planted{"lsqr", answer(deficient, scaleBy(1+1e-6))}, failed},
+		{"κ²u error from a direct solver", "svd", illcond, planted{"svd", answer(illcond, scaleBy(1+ill))}, failed},
+		{"κ²u error from normal equations", "normal", illcond, planted{"normal", answer(illcond, scaleBy(1+ill))}, passed},
+		{"refusal by a never-refusing solver", "svd", deficient, planted{"svd", func(mat.Matrix, mat.Vector) (*mat.VecDense, error) {
+			return nil, fmt.Errorf("svd: %w: planted", solvers.ErrIllConditioned)
+		}}, failed},
+		{"honest refusal", "qr", deficient, planted{"qr", func(mat.Matrix, mat.Vector) (*mat.VecDense, error) {
+			return nil, fmt.Errorf("qr: %w: planted", solvers.ErrIllConditioned)
+		}}, refused},
+		{"error wrapping no sentinel", "qr", deficient, planted{"qr", func(mat.Matrix, mat.Vector) (*mat.VecDense, error) {
+			return nil, errors.New("not implemented")
+		}}, failed},
+		{"wrong length", "qr", deficient, planted{"qr", func(mat.Matrix, mat.Vector) (*mat.VecDense, error) {
+			return mat.NewVecDense(1, nil), nil
+		}}, failed},
+	} {
+		wstar := exact.MinNorm(b.c.X, b.c.y)
+		got, ratio, msg := judge(t, b.s, b.c, b.what, wstar, minNormBound(models[b.model], b.c, wstar))
+		if got != b.want {
+			t.Errorf("planted %q: verdict %v, want %v (ratio %.3g) %s", b.what, got, b.want, ratio, msg)
+		} else {
+			t.Logf("planted %q: verdict %v as expected (error/bound %.3g)", b.what, got, ratio)
+		}
+	}
 }
