@@ -15,12 +15,14 @@ import (
 //
 //  1. column-pivoted Householder QR (Businger–Golub), X·P = Q·R, with R
 //     upper trapezoidal and |R₁₁| ≥ |R₂₂| ≥ … ;
+//
 //  2. the numerical rank r from the diagonal of R (below);
+//
 //  3. an LQ factorization of the leading r×p block, [R₁₁ R₁₂] = [L 0]·Z, with
 //     L r×r lower triangular and Z p×p orthogonal, so that
 //
-//	X = Q₁·[L 0]·Z·Pᵀ  (Q₁ the first r columns of Q),
-//	X⁺ = P·Zᵀ·[L⁻¹; 0]·Q₁ᵀ,   w = P·Zᵀ·[L⁻¹·(Q₁ᵀy); 0].
+//     X = Q₁·[L 0]·Z·Pᵀ  (Q₁ the first r columns of Q),
+//     X⁺ = P·Zᵀ·[L⁻¹; 0]·Q₁ᵀ,   w = P·Zᵀ·[L⁻¹·(Q₁ᵀy); 0].
 //
 // When r = p (full column rank) the LQ step is skipped and w = P·R₁₁⁻¹·Q₁ᵀy.
 // The cost is about that of two QR factorizations, O(n·p·min(n, p)), several
