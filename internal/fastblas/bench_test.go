@@ -1,0 +1,91 @@
+package fastblas
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/mat"
+)
+
+// The benchmarks put the two implementations side by side inside each size,
+// so that `go test -bench . -count 6` interleaves them on a noisy machine and
+// `benchstat -col /impl` compares them.
+
+var impls = []struct {
+	name string
+	impl blas.Float64
+}{
+	{"gonum", gonum.Implementation{}},
+	{"fast", Implementation{}},
+}
+
+func randSlice(rng *rand.Rand, n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = 2*rng.Float64() - 1
+	}
+	return s
+}
+
+// BenchmarkDgemm times C = A·B for square n×n matrices and reports GFLOP/s
+// (2n³ flops per product).
+func BenchmarkDgemm(b *testing.B) {
+	for _, n := range []int{256, 500, 1000, 2000} {
+		rng := rand.New(rand.NewPCG(1, uint64(n)))
+		x, y, z := randSlice(rng, n*n), randSlice(rng, n*n), make([]float64, n*n)
+		for _, im := range impls {
+			b.Run(fmt.Sprintf("impl=%s/n=%d", im.name, n), func(b *testing.B) {
+				for b.Loop() {
+					im.impl.Dgemm(blas.NoTrans, blas.NoTrans, n, n, n, 1, x, n, y, n, 0, z, n)
+				}
+				b.ReportMetric(2*float64(n)*float64(n)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
+
+// BenchmarkFactorize times gonum's mat.Cholesky (of XᵀX + n·I) and mat.QR
+// (of X) for a Gaussian-like n×n X, with gonum's default BLAS and with
+// Implementation installed through blas64.Use; the global BLAS is restored
+// after each sub-benchmark.
+func BenchmarkFactorize(b *testing.B) {
+	const n = 1000
+	rng := rand.New(rand.NewPCG(2, n))
+	x := mat.NewDense(n, n, randSlice(rng, n*n))
+	var spd mat.SymDense
+	spd.SymOuterK(1, x.T())
+	for i := range n {
+		spd.SetSym(i, i, spd.At(i, i)+n)
+	}
+	ops := []struct {
+		name string
+		run  func(b *testing.B)
+	}{
+		{"cholesky", func(b *testing.B) {
+			var ch mat.Cholesky
+			if !ch.Factorize(&spd) {
+				b.Fatal("matrix not positive definite")
+			}
+		}},
+		{"qr", func(b *testing.B) {
+			var qr mat.QR
+			qr.Factorize(x)
+		}},
+	}
+	for _, op := range ops {
+		for _, im := range impls {
+			b.Run(fmt.Sprintf("op=%s/impl=%s/n=%d", op.name, im.name, n), func(b *testing.B) {
+				prev := blas64.Implementation()
+				blas64.Use(im.impl)
+				defer blas64.Use(prev)
+				for b.Loop() {
+					op.run(b)
+				}
+			})
+		}
+	}
+}
