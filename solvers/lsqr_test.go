@@ -182,3 +182,58 @@ func TestLSQRReport(t *testing.T) {
 		t.Errorf("Iterations = %d outside [1, %d]", rep.Iterations, krylovCap(sh.n, sh.p))
 	}
 }
+
+// iterAll returns every iterative solver of this package with defaults
+// (the ridge ones at λ = 0, where they claim X⁺y).
+func iterAll() []Solver {
+	return []Solver{NewGD(), NewNesterov(), NewCGLS(), NewLSQR(), NewLSMR(), NewREK(), NewRidgeLSQR(0), NewRidgeGD(0)}
+}
+
+// TestIterDuplicateColumns checks an exactly rank-deficient X against a
+// hand-derived answer: with X = [a, a, 2a] the least-squares fits are
+// w₁ + w₂ + 2w₃ = c with c = aᵀy/‖a‖², and the min-norm one is
+// w = c·(1, 1, 2)/6. Here a = (1, 2, 3, 4) and y = (1, 0, 0, 1) give
+// c = 5/30 = 1/6, so w = (1, 1, 2)/36. κ over the non-zero spectrum is 1, so
+// every solver must be accurate to a few ulps times its tolerance.
+func TestIterDuplicateColumns(t *testing.T) {
+	X := mat.NewDense(4, 3, []float64{1, 1, 2, 2, 2, 4, 3, 3, 6, 4, 4, 8})
+	y := mat.NewVecDense(4, []float64{1, 0, 0, 1})
+	want := mat.NewVecDense(3, []float64{1.0 / 36, 1.0 / 36, 2.0 / 36})
+	for _, s := range iterAll() {
+		w, err := s.Solve(X, y)
+		if err != nil {
+			t.Errorf("%s: %v", s.Name(), err)
+			continue
+		}
+		// κ = 1 and ‖r‖/(‖X‖‖w‖) ≈ 3.5: the bound 10·tol·κ_F·(2 + κ·3.5)
+		// with κ_F = 1 is below 1e-8.
+		if e := iterRelErr(w, want); !(e <= 1e-8) {
+			t.Errorf("%s: w = %v, want %v (relative error %.3g)", s.Name(), mat.Formatted(w.T()), mat.Formatted(want.T()), e)
+		}
+	}
+}
+
+// TestIterConcurrent checks that one solver value serves several goroutines
+// at once with identical answers (run with -race to check for data races).
+func TestIterConcurrent(t *testing.T) {
+	pl := iterPlanted(950, iterShape{16, 12, 12}, 5, 0.5)
+	for _, s := range iterAll() {
+		want, err := s.Solve(pl.X, pl.Y)
+		if err != nil {
+			t.Fatalf("%s: %v", s.Name(), err)
+		}
+		const workers = 4
+		got := make(chan *mat.VecDense, workers)
+		for i := 0; i < workers; i++ {
+			go func() {
+				w, _ := s.Solve(pl.X, pl.Y)
+				got <- w
+			}()
+		}
+		for i := 0; i < workers; i++ {
+			if w := <-got; w == nil || !mat.Equal(w, want) {
+				t.Errorf("%s: a concurrent solve differs", s.Name())
+			}
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package solvers
+
+import (
+	"errors"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+func TestLSMRPlanted(t *testing.T) {
+	iterCheckPlanted(t, NewLSMR(), defaultIterTol, []float64{10, 100}, []float64{0, 1})
+}
+
+// TestLSMRLooseTol checks the forward-error bound with tol = 1e-6, where
+// the stopping rule rather than rounding decides the error (see TestLSQRLooseTol).
+func TestLSMRLooseTol(t *testing.T) {
+	const tol = 1e-6
+	s := NewLSMR(WithTol(tol))
+	seed := uint64(800)
+	for _, sh := range iterShapes {
+		for _, resid := range []float64{0, 1} {
+			seed++
+			pl := iterPlanted(seed, sh, 30, resid)
+			w, err := s.Solve(pl.X, pl.Y)
+			if errors.Is(err, ErrIllConditioned) {
+				continue
+			}
+			if err != nil {
+				t.Fatalf("seed %d %#v: %v", seed, pl, err)
+			}
+			if e, b := iterRelErr(w, pl.W), iterBound(pl, tol); !(e <= b) {
+				t.Errorf("seed %d %#v: relative error %.3g > bound %.3g", seed, pl, e, b)
+			}
+		}
+	}
+}
+
+func TestLSMRCap(t *testing.T) { iterCheckCap(t, NewLSMR(WithMaxIter(3))) }
+
+func TestLSMRBadOptions(t *testing.T) {
+	iterCheckBadOptions(t, func(o ...Option) Solver { return NewLSMR(o...) }, WithStart(mat.NewVecDense(4, nil)))
+}
+
+func TestLSMRIllConditioned(t *testing.T) { iterCheckIllConditioned(t, NewLSMR()) }
+
+// TestLSMRReportCond checks the documented nature of the condition estimate:
+// max ρ̄/min ρ̄ is a lower bound on cond(B_k) ≤ κ, and at least 1.
+func TestLSMRReportCond(t *testing.T) {
+	for i, kappa := range []float64{10, 100, 1e4} {
+		pl := iterPlanted(uint64(810+i), iterShape{30, 20, 20}, kappa, 0.5)
+		_, rep, err := NewLSMR().SolveReport(pl.X, pl.Y)
+		if err != nil && !errors.Is(err, ErrIllConditioned) {
+			t.Fatal(err)
+		}
+		if rep.Cond < 1 || rep.Cond > pl.Cond()*(1+1e-8) {
+			t.Errorf("%#v: Cond = %.4g, want within [1, κ]", pl, rep.Cond)
+		}
+	}
+}
