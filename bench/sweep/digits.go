@@ -114,7 +114,7 @@ type DigitsConfig struct {
 	RidgeLambda float64
 	// Ridge makes the ridge solver (default solvers.NewRidgeSVD).
 	Ridge    func(lambda float64) solvers.Solver
-	Workers  int                    // default runtime.NumCPU()
+	Workers  int                   // default runtime.NumCPU()
 	Progress func(done, total int) // as in Config
 }
 

@@ -35,8 +35,8 @@ type Config struct {
 	// every solver and measure its forward error against the refined
 	// reference; default min(Reps, 10).
 	SolverReps int
-	Seed   uint64    // master seed
-	Gammas []float64 // γ grid; p = round(γn), duplicates removed
+	Seed       uint64    // master seed
+	Gammas     []float64 // γ grid; p = round(γn), duplicates removed
 	// Solvers are timed and their forward error measured on every instance.
 	Solvers []solvers.Solver
 	// MinNorm gives the "minnorm" risk (default solvers.NewCOD()); when a
