@@ -147,7 +147,7 @@ type plantedSpec struct {
 	consistent  bool    // force r* = 0
 	fullRowRank bool    // force rank n (so p ≥ n)
 	scale       bool    // scale X by a random power of two
-	maxResid    float64 // largest ‖r*‖ relative to ‖y‖'s scale
+	maxResid    float64 // largest ‖r*‖/(σ₁·√rank), about ‖r*‖/(σ₁‖X⁺y‖)
 }
 
 // plantedGen draws a problem X = U·diag(σ)·Vᵀ with Haar-random U, V
@@ -193,7 +193,9 @@ func plantedGen(sp plantedSpec) *rapid.Generator[*Problem] {
 			resid = sp.maxResid * rapid.Float64Range(0, 1).Draw(t, "‖r*‖")
 		}
 		seed := rapid.Uint64().Draw(t, "seed")
-		pl := problem.NewPlanted(problem.New(seed), n, p, sigma, resid*math.Sqrt(float64(k)))
+		// ‖R‖ is relative to σ₁·‖W‖ ≈ σ₁·√k, so that ‖r*‖/(σ₁‖X⁺y‖), the ratio
+		// the κ² term of the least-squares bound multiplies, is at most about maxResid.
+		pl := problem.NewPlanted(problem.New(seed), n, p, sigma, resid*sigma[0]*math.Sqrt(float64(k)))
 		return &Problem{
 			Kind: "planted", Layout: drawLayout(t), Seed: seed,
 			X: pl.X, Y: pl.Y, Rank: k, Sigma: pl.Sigma, U: pl.U, V: pl.V,

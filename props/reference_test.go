@@ -151,12 +151,10 @@ func (r refRidge) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 	if !validLambda(r.lambda) {
 		return nil, fmt.Errorf("ref-ridge: %w: λ = %v", solvers.ErrBadParameter, r.lambda)
 	}
-	ex := 0
-	if !isNil(X) {
-		if n, p := X.Dims(); n > 0 && p > 0 {
-			_, ex = math.Frexp(maxAbs(mat.DenseCopyOf(X).RawMatrix().Data))
-		}
+	if _, _, _, _, err := refInput("ref-ridge", X, y); err != nil {
+		return nil, err
 	}
+	_, ex := math.Frexp(maxAbs(mat.DenseCopyOf(X).RawMatrix().Data))
 	l := math.Ldexp(r.lambda, -2*ex) // λ for X scaled by 2^-ex
 	if math.IsInf(l, 0) {
 		return nil, fmt.Errorf("ref-ridge: %w: λ overflows", solvers.ErrBadParameter)
