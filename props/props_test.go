@@ -45,10 +45,35 @@ func TestReference(t *testing.T) {
 }
 
 // accuracyClaims are the accuracy claims of package solvers' own solvers,
-// taken from their doc comments; a solver not listed is BackwardStable.
+// read from their doc comments; a solver not listed is BackwardStable
+// (svd, cod, qr, ridge-svd).
+//
+//   - normal, ridge-chol, ridge-dual form XᵀX or XXᵀ: error about κ²·u.
+//   - gd, nesterov, cgls, lsqr, lsmr, rek and ridge-lsqr, ridge-gd stop on
+//     LSQR's rule with tol = 1e-10 (default); their docs state an error of
+//     order tol·κ_F (κ_F ≤ √rank·κ, inside the factor m of the bound) plus
+//     tol·κ_F·κ·‖r‖/(‖X‖‖w‖): ε = 1e-10, not squared.
+//   - newton-schulz stops when ‖I − XZ‖_F ≤ 2⁻²⁶ and applies one more
+//     update; its doc puts the rounding floor of ‖I − XZ‖ at √m·κ·u. An
+//     error δZ with ‖X·δZ‖ ≈ κ·u has ‖δZ‖ ≤ κ·u/σ_min, so
+//     ‖δZ·y‖ ≲ κ²·u·‖w‖: squared, with ε = u.
 var accuracyClaims = map[string]Accuracy{
-	"normal": {Eps: unitRoundoff, Squared: true},
+	"normal":        {Eps: unitRoundoff, Squared: true},
+	"ridge-chol":    {Eps: unitRoundoff, Squared: true},
+	"ridge-dual":    {Eps: unitRoundoff, Squared: true},
+	"newton-schulz": {Eps: unitRoundoff, Squared: true},
+	"gd":            {Eps: iterTol},
+	"nesterov":      {Eps: iterTol},
+	"cgls":          {Eps: iterTol},
+	"lsqr":          {Eps: iterTol},
+	"lsmr":          {Eps: iterTol},
+	"rek":           {Eps: iterTol},
+	"ridge-lsqr":    {Eps: iterTol},
+	"ridge-gd":      {Eps: iterTol},
 }
+
+// iterTol is the default stopping tolerance of solvers' iterative methods.
+const iterTol = 1e-10
 
 // claim wraps s with its entry in accuracyClaims.
 func claim(s solvers.Solver) solvers.Solver {
