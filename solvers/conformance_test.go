@@ -445,6 +445,14 @@ func integerCases(rng *rand.Rand) []*intCase {
 	return cases
 }
 
+// seededCases returns integerCases drawn from PCG(seed, stream), logging both
+// so that a failure can be reproduced.
+func seededCases(t *testing.T, stream uint64) []*intCase {
+	t.Helper()
+	t.Logf("integer cases from PCG(seed %d, stream %d)", seed, stream)
+	return integerCases(rand.New(rand.NewPCG(seed, stream)))
+}
+
 func solverNames(list []solvers.Solver) []string {
 	var names []string
 	for _, s := range list {
@@ -455,8 +463,7 @@ func solverNames(list []solvers.Solver) []string {
 
 // TestMinNormExactOracle compares every min-norm solver with the exact X⁺y.
 func TestMinNormExactOracle(t *testing.T) {
-	t.Logf("seed %d", seed)
-	cases := integerCases(rand.New(rand.NewPCG(seed, 1)))
+	cases := seededCases(t, 1)
 	tl := newTally()
 	list := solvers.MinNorm()
 	for _, c := range cases {
@@ -475,8 +482,7 @@ func TestMinNormExactOracle(t *testing.T) {
 // TestRidgeExactOracle compares every ridge solver with the exact w_λ for
 // λ ∈ {1/2, 2} and, where the solver accepts it, λ = 0 against X⁺y.
 func TestRidgeExactOracle(t *testing.T) {
-	t.Logf("seed %d", seed)
-	cases := integerCases(rand.New(rand.NewPCG(seed, 2)))
+	cases := seededCases(t, 2)
 	tl := newTally()
 	for _, lam := range []*big.Rat{big.NewRat(1, 2), big.NewRat(2, 1), new(big.Rat)} {
 		lf, _ := lam.Float64()
@@ -598,7 +604,7 @@ func TestRidgeHandDerived(t *testing.T) {
 // squares κ gets κ²; bound: C·(d·u + τ)·(κ + s'κ²)·‖X⁺‖_F, s' = 1 when the
 // model squares.
 func TestPseudoinverseExactOracle(t *testing.T) {
-	cases := integerCases(rand.New(rand.NewPCG(seed, 3)))
+	cases := seededCases(t, 3)
 	found := 0
 	for _, s := range solvers.MinNorm() {
 		pi, ok := s.(solvers.Pseudoinverter)
@@ -664,7 +670,7 @@ func TestPseudoinverseExactOracle(t *testing.T) {
 // TestSolveManyExactOracle checks every MultiSolver column by column against
 // the exact solutions, for Y = [consistent y, random y, 0].
 func TestSolveManyExactOracle(t *testing.T) {
-	cases := integerCases(rand.New(rand.NewPCG(seed, 4)))
+	cases := seededCases(t, 4)
 	lists := [][]solvers.Solver{solvers.MinNorm(), solvers.Ridge(0.5)}
 	for li, list := range lists {
 		for _, s := range list {
@@ -728,7 +734,7 @@ func TestSolveManyExactOracle(t *testing.T) {
 // rank of a small integer matrix (its non-zero singular values are far above
 // any documented cut-off), and that SolveReport agrees with Solve bit for bit.
 func TestReportRank(t *testing.T) {
-	cases := integerCases(rand.New(rand.NewPCG(seed, 5)))
+	cases := seededCases(t, 5)
 	for _, s := range append(solvers.MinNorm(), solvers.Ridge(0)...) {
 		rs, ok := s.(solvers.Reporter)
 		if !ok {
@@ -833,7 +839,9 @@ func TestAccuracyModelsCoverLists(t *testing.T) {
 
 // hygieneProblem is a well-conditioned problem for the hygiene checks:
 // tall (5×4), wide (4×6) and square (5×5) with inconsistent integer y.
-func hygieneProblems() []*intCase {
+func hygieneProblems(t *testing.T) []*intCase {
+	t.Helper()
+	t.Logf("hygiene problems from PCG(seed %d, stream 6)", seed)
 	rng := rand.New(rand.NewPCG(seed, 6))
 	var out []*intCase
 	for _, sh := range [][2]int{{5, 4}, {4, 6}, {5, 5}} {
@@ -868,8 +876,9 @@ func sameOutcome(w1 *mat.VecDense, e1 error, w2 *mat.VecDense, e2 error) bool {
 // pipeline copies every input into fresh storage, so this is fair for every
 // solver, randomized ones included: they are seeded).
 func TestHygiene(t *testing.T) {
+	problems := hygieneProblems(t)
 	for _, s := range append(solvers.MinNorm(), solvers.Ridge(0.5)...) {
-		for _, c := range hygieneProblems() {
+		for _, c := range problems {
 			n, p := c.dims()
 			Xc, yc := mat.DenseCopyOf(c.Xf), mat.VecDenseCopyOf(c.yf)
 			w0, e0, ok := solveSafely(t, s, Xc, yc)
@@ -937,7 +946,7 @@ func TestHygiene(t *testing.T) {
 // a solver that keeps per-call state in its struct would mix the problems
 // (and the race detector, under -race, reports the sharing).
 func TestConcurrent(t *testing.T) {
-	problems := hygieneProblems()
+	problems := hygieneProblems(t)
 	type input struct {
 		X mat.Matrix
 		y mat.Vector
@@ -1044,7 +1053,7 @@ func nullVector(c *intCase) *mat.VecDense {
 // tolerances are tight enough to catch real bugs and loose enough for a
 // correct answer.
 func TestJudgeCatchesPlantedBugs(t *testing.T) {
-	cases := integerCases(rand.New(rand.NewPCG(seed, 1)))
+	cases := seededCases(t, 1)
 	var deficient, illcond *intCase
 	for _, c := range cases {
 		n, p := c.dims()
