@@ -18,6 +18,11 @@ import (
 //
 //	σ_i > rcond·σ₁,   rcond = ε·max(n, p),  ε = 2⁻⁵² by default.
 //
+// The SVD is LAPACK's xGESVD (lapack64.Gesvd, the routine behind gonum's
+// mat.SVD), run directly on the pipeline's private copy of X to save
+// mat.SVD's extra copy; it costs O(n·p·min(n, p)) flops with a large
+// constant, several times a QR factorization.
+//
 // # Rank cut-off
 //
 // The default is numpy's convention (numpy.linalg.lstsq with rcond=None, and
