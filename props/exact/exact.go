@@ -40,8 +40,8 @@
 // entries (each exactly a 53-bit integer over a power of two) about 0.1 s,
 // on one 2020s core. It is not a general-purpose linear-algebra library.
 //
-// All functions are safe for concurrent use on distinct or shared inputs:
-// they never modify their arguments.
+// Every function and every method except Set is safe for concurrent use on
+// shared inputs: none modifies its arguments or receiver.
 package exact
 
 import (
