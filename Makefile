@@ -15,3 +15,55 @@ test:
 # Solve one n = p problem with every solver and print a table.
 demo:
 	$(GO) run ./solvers/cmd/demo
+
+# --- Benchmarks (bench/*_test.go) and peers (bench/peers) ---------------------
+# Results go to bench/results/<kind>-<UTC time>.txt, whose name is printed.
+# BENCH filters like go test -bench; BENCHFLAGS passes -lstsq.* flags (see
+# README, "Benchmarks"); MATRICES names a folder of Matrix Market problems.
+# PEERS_BENCH filters the peers (their solver names differ: solver=numpy-lstsq)
+# and PEERS_FLAGS passes options to bench/peers/peers.py (e.g. --tol 1e-10).
+BENCH ?= .
+PEERS_BENCH ?= .
+PEERS_FLAGS ?=
+BENCHSTAT_FLAGS ?=
+COUNT ?= 6
+BENCHTIME ?= 0.1s
+BENCHFLAGS ?=
+MATRICES ?= $(or $(LSTSQ_MATRICES),$(wildcard ../shared/matrices))
+BENCH_ARGS = $(BENCHFLAGS) $(if $(MATRICES),-lstsq.matrices=$(abspath $(MATRICES)))
+PEERS_PY = /usr/bin/python3
+BENCH_RUN = mkdir -p bench/results; \
+	f=bench/results/$$kind-$$(date -u +%Y%m%dT%H%M%SZ).txt; echo "writing $$f"; \
+	{ $(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -count $(COUNT) -timeout 0 \
+		./bench -args $(BENCH_ARGS) $$extra; echo $$? > $$f.rc; } | tee $$f; \
+	rc=$$(cat $$f.rc); rm -f $$f.rc; echo "results: $$f"; exit $$rc
+
+.PHONY: bench bench-long benchstat peers
+
+# Time every solver on the default instances (count 6; about 10 minutes).
+bench:
+	@kind=bench; extra=; $(BENCH_RUN)
+
+# The same with n = 1000 and 2000 added (hours: narrow it with BENCH=...).
+bench-long:
+	@kind=bench-long; extra=-lstsq.large; $(BENCH_RUN)
+
+# Compare two result files: make benchstat OLD=a.txt NEW=b.txt [BENCHSTAT_FLAGS=...].
+benchstat:
+	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make benchstat OLD=old.txt NEW=new.txt"; exit 2; }
+	$(GO) tool benchstat $(BENCHSTAT_FLAGS) $(OLD) $(NEW)
+
+# The same instances through numpy, scipy and scikit-learn (Debian packages).
+peers:
+	@$(PEERS_PY) -c 'import numpy, scipy, sklearn' 2>/dev/null || { \
+		echo "installing Debian's python3-numpy python3-scipy python3-sklearn (needs root)"; \
+		apt-get update && apt-get install -y python3-numpy python3-scipy python3-sklearn libopenblas0-pthread; } || { \
+		echo "make peers needs Debian's python3-numpy, python3-scipy and python3-sklearn:"; \
+		echo "  sudo apt-get install -y python3-numpy python3-scipy python3-sklearn libopenblas0-pthread"; exit 1; }
+	@mkdir -p bench/results; rm -rf bench/results/instances; \
+	$(GO) test -run '^TestExport$$' -count 1 ./bench -args $(BENCH_ARGS) \
+		-lstsq.export=$(abspath bench/results/instances) >/dev/null || exit 1; \
+	f=bench/results/peers-$$(date -u +%Y%m%dT%H%M%SZ).txt; echo "writing $$f"; \
+	{ $(PEERS_PY) bench/peers/peers.py --count $(COUNT) --benchtime $(BENCHTIME) --bench '$(PEERS_BENCH)' \
+		$(PEERS_FLAGS) bench/results/instances; echo $$? > $$f.rc; } | tee $$f; \
+	rc=$$(cat $$f.rc); rm -f $$f.rc; echo "results: $$f"; exit $$rc

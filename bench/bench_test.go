@@ -22,7 +22,7 @@ const (
 	unitForward  = "fwd-u"   // ‖ŵ − w*‖₂/‖w*‖₂ in units of u = 2⁻⁵³
 	unitDigits   = "digits"  // −log10 of that relative forward error
 	unitNormal   = "nebe-u"  // normal-equation backward error η in units of u (normalEquationError)
-	unitIters    = "iters"   // Report.Iterations of a solvers.Reporter
+	unitIters    = "iters"   // Report.Iterations of an iterative solvers.Reporter
 	unitKappa    = "kappa"   // κ₂(X) of the instance, from its SVD
 	unitRefused  = "refused" // 1 when the solver returned an error, else 0
 	unitMetadata = `Unit fwd-u better=lower assume=exact
@@ -130,7 +130,9 @@ func measure(b *testing.B, s solvers.Solver, d *instanceData, lambda float64, re
 		return
 	}
 	b.ReportMetric(0, unitRefused)
-	if isReporter {
+	if isReporter && rep.Iterations > 0 {
+		// Direct methods report 0: leaving them out keeps benchstat's
+		// geomean of iters defined.
 		b.ReportMetric(float64(rep.Iterations), unitIters)
 	}
 	if w == nil || w.Len() != p {

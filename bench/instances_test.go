@@ -194,9 +194,11 @@ func planted(base uint64, n, p int, kappa float64) *instance {
 	return in
 }
 
-// formatKappa writes 1e10 as "1e10" (not "1e+10").
+// formatKappa writes 1e4 as "1e4" and 1e10 as "1e10" (not "10000", "1e+10").
 func formatKappa(k float64) string {
-	return strings.Replace(strconv.FormatFloat(k, 'g', -1, 64), "e+", "e", 1)
+	mant, exp, _ := strings.Cut(strconv.FormatFloat(k, 'e', -1, 64), "e")
+	e, _ := strconv.Atoi(exp)
+	return mant + "e" + strconv.Itoa(e)
 }
 
 // matrixMarket is a least-squares problem read from files. Its ridge penalty
