@@ -8,17 +8,19 @@
 // every solver of solvers.Ridge(λ) on three families of instances, named with
 // key=value elements so that benchstat can pivot on any of them:
 //
-//		BenchmarkMinNorm/solver=cod/family=gauss/n=200/p=200
-//		BenchmarkMinNorm/solver=cod/family=planted/kappa=1e10/n=100/p=50
-//		BenchmarkRidge/solver=ridge-chol/family=mm/matrix=illc1033/lambda=0.000243/n=1033/p=320
+//	BenchmarkMinNorm/solver=cod/family=gauss/n=200/p=200
+//	BenchmarkMinNorm/solver=cod/family=planted/kappa=1e10/n=100/p=50
+//	BenchmarkRidge/solver=ridge-chol/family=mm/matrix=illc1033/lambda=0.000243/n=1033/p=320
 //
-//	  - gauss: X with independent N(0, 1) entries at p/n ∈ {0.5, 0.8, 0.9, 0.95,
-//	    1, 1.05, 1.1, 1.25, 2}, y = X·β + ε with ‖β‖ = 1 and ε ~ N(0, I), and the
-//	    optimal ridge penalty λ = p;
-//	  - planted: geometric singular values from 1 to 1/κ, consistent y, λ = 1/κ;
-//	  - mm: Matrix Market least-squares problems foo.mtx[.gz] with right-hand
-//	    sides foo_rhs1.mtx[.gz] from a folder named by -lstsq.matrices or
-//	    LSTSQ_MATRICES (read with package bench/mmio), λ = σ_max·σ_min.
+// The families are:
+//
+//   - gauss: X with independent N(0, 1) entries at p/n ∈ {0.5, 0.8, 0.9,
+//     0.95, 1, 1.05, 1.1, 1.25, 2}, y = X·β + ε with ‖β‖ = 1 and
+//     ε ~ N(0, I), and the optimal ridge penalty λ = p;
+//   - planted: geometric singular values from 1 to 1/κ, consistent y, λ = 1/κ;
+//   - mm: Matrix Market least-squares problems foo.mtx[.gz] with right-hand
+//     sides foo_rhs1.mtx[.gz] from a folder named by -lstsq.matrices or
+//     LSTSQ_MATRICES (read with package bench/mmio), λ = σ_max·σ_min.
 //
 // Beside sec/op, B/op and allocs/op each reports fwd-u (the relative forward
 // error in units of u = 2⁻⁵³) and digits (its −log10) against a reference
