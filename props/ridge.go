@@ -1,6 +1,7 @@
 package props
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/minnorm/lstsq/solvers"
@@ -24,6 +25,20 @@ import (
 //
 // the spectral form of both the primal (XᵀX + λI)⁻¹Xᵀy and the dual
 // Xᵀ(XXᵀ + λI)⁻¹y: it is the oracle the ridge answers are compared to.
+//
+// Tolerances. For a backward-stable method on A (s = 0) the forward bound
+// is Accuracy's with A for X:
+//
+//	‖ŵ − w_λ‖ ≤ C·m·ε·(κ_λ‖w_λ‖ + κ_λ²‖r_λ‖/‖A‖).
+//
+// A method that forms a Gram matrix (s = 1) may use XᵀX + λI (p×p) or
+// XXᵀ + λI (n×n); the latter has the eigenvalue λ whenever n > rank, so its
+// conditioning is κ̃² = (σ₁² + λ)/λ whatever σ_min. Perturbing the primal
+// system by ‖E‖ ≤ ε‖A‖² moves w by ε·κ̃²·(‖w‖ + ‖r‖/‖X‖); perturbing the
+// dual one moves w = Xᵀa by ‖Xᵀ(XXᵀ + λI)⁻¹‖·‖E‖·‖a‖ ≤ ε·κ̃²·‖r‖/(2√λ)
+// (a = r/λ, ‖Xᵀ(XXᵀ + λI)⁻¹‖ ≤ 1/(2√λ)). Hence for s = 1
+//
+//	‖ŵ − w_λ‖ ≤ C·m·ε·κ̃²·(‖w_λ‖ + ‖r_λ‖/√λ).
 
 // ridgeCase is a planted problem with a penalty and its exact ridge answer.
 type ridgeCase struct {
@@ -33,6 +48,8 @@ type ridgeCase struct {
 	rNorm  float64       // ‖r_λ‖ of the augmented problem
 	kappa  float64       // κ_λ
 	aNorm  float64       // ‖A‖
+	kGram  float64       // κ̃ = √((σ₁² + λ)/λ), the dual Gram matrix's worst case
+	m      int           // max(n, p)
 }
 
 // newRidgeCase computes w_λ, κ_λ, ‖A‖ and ‖r_λ‖ for pr and λ > 0.
@@ -49,17 +66,25 @@ func newRidgeCase(pr *Problem, lambda float64) *ridgeCase {
 	if pr.Rank == p {
 		smin = pr.Sigma[p-1]
 	}
-	s1 := pr.Sigma1()
 	r := residual(pr.X, pr.Y, w)
-	return &ridgeCase{pr: pr, lambda: lambda, w: w,
-		rNorm: math.Sqrt(sqr(norm2(r)) + lambda*sqr(norm2(w))),
-		kappa: math.Sqrt((s1*s1 + lambda) / (smin*smin + lambda)),
-		aNorm: math.Sqrt(s1*s1 + lambda)}
+	return ridgeBounds(pr, lambda, w, pr.Sigma1(), smin, math.Sqrt(sqr(norm2(r))+lambda*sqr(norm2(w))), pr.M())
 }
 
-// forward bounds ‖ŵ − w_λ‖ (Accuracy's bound for A, b).
+// ridgeBounds fills the bound data of a ridge case from σ₁, σ_min (the p-th
+// singular value), λ, ‖r_λ‖ and m.
+func ridgeBounds(pr *Problem, lambda float64, w *mat.VecDense, s1, smin, rNorm float64, m int) *ridgeCase {
+	return &ridgeCase{pr: pr, lambda: lambda, w: w, rNorm: rNorm, m: m,
+		kappa: math.Sqrt((s1*s1 + lambda) / (smin*smin + lambda)),
+		aNorm: math.Sqrt(s1*s1 + lambda),
+		kGram: math.Sqrt((s1*s1 + lambda) / lambda)}
+}
+
+// forward bounds ‖ŵ − w_λ‖ (see the tolerances above).
 func (rc *ridgeCase) forward(a Accuracy) float64 {
-	return a.forward(rc.pr.M(), rc.kappa, norm2(rc.w), rc.rNorm, rc.aNorm)
+	if a.Squared {
+		return a.unit(rc.m) * rc.kGram * rc.kGram * (norm2(rc.w) + rc.rNorm/math.Sqrt(rc.lambda))
+	}
+	return a.forward(rc.m, rc.kappa, norm2(rc.w), rc.rNorm, rc.aNorm)
 }
 
 // ridgeGen draws planted problems with κ(X) ≤ kappaMax and a penalty
@@ -88,12 +113,12 @@ func ridgeSizes(a Accuracy) (int, float64) {
 // RidgeSolution is property 7's first half: the answer solves the
 // regularised normal equations and equals the primal and dual formula.
 //
-//	‖(XᵀX + λI)ŵ − Xᵀy‖ ≤ C·m·ε·κ_λ^(2s)·‖A‖·(‖r̂_λ‖ + ‖A‖‖ŵ‖ + ‖y‖),
-//	‖ŵ − w_λ‖ ≤ C·m·ε·(κ_λ^(1+s)‖w_λ‖ + κ_λ²‖r_λ‖/‖A‖),
+//	‖(XᵀX + λI)ŵ − Xᵀy‖ ≤ C·m·ε·κ̃^(2s)·‖A‖·(‖r̂_λ‖ + ‖A‖‖ŵ‖ + ‖y‖),
+//	‖ŵ − w_λ‖ within the forward bound above,
 //
-// the first being Accuracy.normalEq for A with κ_λ^(2s) rather than κ^s:
-// the dual Cholesky form solves (XXᵀ + λI)a = y with a = r/λ, whose size
-// exceeds ‖ŵ‖ by up to ‖A‖/√λ ≤ κ_λ.
+// the first being Accuracy.normalEq for A with κ̃^(2s) rather than κ^s: the
+// dual Cholesky form solves (XXᵀ + λI + E)a = y + f with a = r/λ, so the
+// residual Xᵀ(Ea − f) is at most ε·‖X‖·(κ̃²‖r‖ + ‖y‖).
 func RidgeSolution(newSolver func(lambda float64) solvers.Solver) func(*rapid.T) {
 	return ridgeSolution(newSolver, new(tally))
 }
@@ -114,7 +139,7 @@ func ridgeSolution(newSolver func(float64) solvers.Solver, tl *tally) func(*rapi
 		g.MulVec(pr.X.T(), r)
 		g.AddScaledVec(g, -rc.lambda, w) // Xᵀ(y − Xŵ) − λŵ = −((XᵀX + λI)ŵ − Xᵀy)
 		rAug := math.Sqrt(sqr(norm2(r)) + rc.lambda*sqr(norm2(w)))
-		ks := a.kappaS(rc.kappa)
+		ks := a.kappaS(rc.kGram)
 		tol := a.unit(pr.M()) * ks * ks * rc.aNorm * (rAug + rc.aNorm*norm2(w) + norm2(pr.Y))
 		if got := norm2(g); !(got <= tol) {
 			t.Fatalf("ridge normal equations: ‖(XᵀX + λI)ŵ − Xᵀy‖ = %.3g > tolerance %.3g (λ = %.3g)", got, tol, rc.lambda)
@@ -190,9 +215,9 @@ func ridgePath(newSolver func(float64) solvers.Solver, tl *tally) func(*rapid.T)
 			want := mat.NewVecDense(2*p, nil)
 			want.SliceVec(0, p).(*mat.VecDense).CopyVec(w)
 			want.SliceVec(p, 2*p).(*mat.VecDense).CopyVec(w)
-			s1 := pr.Sigma1()
-			dup := a.forward(max(n, 2*p), math.Sqrt((s1*s1+rc.lambda)/rc.lambda), math.Sqrt2*norm2(rc.w), rc.rNorm, math.Sqrt((s1*s1+rc.lambda)/2))
-			tol := math.Sqrt2*rc.forward(a) + dup
+			// ½[X, X] has singular values σ/√2 and 2p > rank columns.
+			dup := ridgeBounds(pr, rc.lambda/2, scaled(math.Sqrt2, rc.w), pr.Sigma1()/math.Sqrt2, 0, rc.rNorm, max(n, 2*p))
+			tol := math.Sqrt2*rc.forward(a) + dup.forward(a)
 			if got := distance(w2, want); !(got <= tol) {
 				t.Fatalf("ridge λ/2 on ½[X, X] ≠ [w, w]: distance %.3g > tolerance %.3g", got, tol)
 			}
@@ -212,8 +237,13 @@ func ridgePath(newSolver func(float64) solvers.Solver, tl *tally) func(*rapid.T)
 			if !ok {
 				return
 			}
-			dup := a.forward(max(2*n, p), rc.kappa, norm2(rc.w), math.Sqrt2*rc.rNorm, math.Sqrt2*rc.aNorm)
-			tol := rc.forward(a) + dup
+			// [X; X] with 2λ is √2·A: singular values √2·σ.
+			smin := 0.0
+			if pr.Rank == p {
+				smin = pr.Sigma[p-1]
+			}
+			dup := ridgeBounds(pr, 2*rc.lambda, rc.w, math.Sqrt2*pr.Sigma1(), math.Sqrt2*smin, math.Sqrt2*rc.rNorm, max(2*n, p))
+			tol := rc.forward(a) + dup.forward(a)
 			if got := distance(w2, w); !(got <= tol) {
 				t.Fatalf("ridge 2λ on [X; X], [y; y] ≠ ridge λ on X: distance %.3g > tolerance %.3g", got, tol)
 			}
@@ -283,4 +313,9 @@ func earlyStopping(newSolver func(float64) solvers.Solver, tl *tally) func(*rapi
 			}
 		}
 	}
+}
+
+// GoString prints the problem, λ and κ_λ.
+func (rc *ridgeCase) GoString() string {
+	return fmt.Sprintf("%#v, λ=%.3g (λ/σ₁²=%.3g), κ_λ=%.3g", rc.pr, rc.lambda, rc.lambda/sqr(rc.pr.Sigma1()), rc.kappa)
 }
