@@ -15,14 +15,13 @@ import (
 //
 //  1. column-pivoted Householder QR (Businger–Golub), X·P = Q·R, with R
 //     upper trapezoidal and |R₁₁| ≥ |R₂₂| ≥ … ;
-//
 //  2. the numerical rank r from the diagonal of R (below);
-//
 //  3. an LQ factorization of the leading r×p block, [R₁₁ R₁₂] = [L 0]·Z, with
-//     L r×r lower triangular and Z p×p orthogonal, so that
+//     L r×r lower triangular and Z p×p orthogonal.
 //
-//     X = Q₁·[L 0]·Z·Pᵀ  (Q₁ the first r columns of Q),
-//     X⁺ = P·Zᵀ·[L⁻¹; 0]·Q₁ᵀ,   w = P·Zᵀ·[L⁻¹·(Q₁ᵀy); 0].
+// Then, with Q₁ the first r columns of Q,
+//
+//	X ≈ Q₁·[L 0]·Z·Pᵀ,  X⁺ = P·Zᵀ·[L⁻¹; 0]·Q₁ᵀ,  w = P·Zᵀ·[L⁻¹·(Q₁ᵀy); 0].
 //
 // When r = p (full column rank) the LQ step is skipped and w = P·R₁₁⁻¹·Q₁ᵀy.
 // The cost is about that of two QR factorizations, O(n·p·min(n, p)), several
@@ -51,7 +50,8 @@ import (
 // Householder QR and LQ are backward stable, so on a matrix whose rank is
 // revealed the relative error is about κ·u (consistent or underdetermined)
 // and u·(κ + κ²‖r‖/(‖X‖‖w‖)) with a residual r, κ = σ₁/σ_r, u = 2⁻⁵³. COD
-// never refuses.
+// never refuses, except, like every solver, with an error wrapping
+// ErrIllConditioned when X⁺y itself overflows float64.
 //
 // COD implements Pseudoinverter, MultiSolver and Reporter (Rank = r).
 type COD struct{ cfg config }

@@ -39,7 +39,9 @@ import (
 // consistent or underdetermined problem and u·(κ + κ²‖r‖/(‖X‖‖w‖)) with a
 // residual r, where κ = σ₁/σ_r and u = 2⁻⁵³. SVD never refuses for
 // conditioning; Solve returns an error wrapping ErrNotConverged only if the
-// SVD's QR iteration itself fails to converge (LAPACK's xGESVD INFO > 0).
+// SVD's QR iteration itself fails to converge (LAPACK's xGESVD INFO > 0), and,
+// like every solver, an error wrapping ErrIllConditioned when X⁺y itself
+// overflows float64 (say X = [5·10⁻³²⁴], y = [1]).
 //
 // SVD implements Pseudoinverter, MultiSolver (one factorization for many
 // right-hand sides) and Reporter (Rank = r, Cond = σ₁/σ_r).
