@@ -35,9 +35,10 @@ import (
 // estimate from the Cholesky factor (Hager–Higham estimator, within a small
 // factor of the true κ₁ in practice: Higham, Accuracy and Stability of
 // Numerical Algorithms, 2002, §15.3). So Normal answers only while the normal
-// equations still deliver about half of the digits: κ₂(G) = κ₂(X)² is within
-// a factor m of κ₁(G), so it answers for κ₂(X) up to about u^(−1/4) ≈ 10⁴ and
-// refuses from about √m·10⁴ on, where its error bound would pass √u·m.
+// equations still deliver about half of the digits. Since κ₂(G) = κ₂(X)² and
+// κ₂(G)/m ≤ κ₁(G) ≤ m·κ₂(G), it always answers when κ₂(X) ≤ u^(−1/4)/√m and
+// refuses once κ₂(X) ≳ √(3m)·u^(−1/4), u^(−1/4) ≈ 9.7·10³: its error, about
+// κ²·u, stays below about 3m·√u whenever it answers.
 //
 // Normal implements MultiSolver and Reporter (Cond = √κ̂₁(G), an estimate of
 // κ₂(X) within a factor of about √m).
