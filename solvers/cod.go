@@ -39,10 +39,11 @@ import (
 // |R_ii| an estimate of σ_i that is usually within a small factor of it, so
 // on matrices with a clear gap in the spectrum "cod" and "svd" agree on the
 // rank. The known limit of pivoted-QR rank detection: on adversarial matrices
-// such as Kahan's (Kahan 1966; Golub & Van Loan, Matrix Computations, §5.4.2)
-// every |R_ii| stays far above σ_min and the rank is overestimated; LAPACK's
-// xGELSY (incremental condition estimation) shares this limit, and only a
-// rank-revealing QR with stronger pivoting (Gu & Eisenstat 1996) or the SVD
+// such as Kahan's (Kahan 1966; discussed with QR with column pivoting in Golub
+// & Van Loan, Matrix Computations) the last |R_ii| stays far above σ_min and
+// the rank is overestimated (on the 90×90 Kahan matrix of TestCODKahanLimit
+// σ_min/σ₁ ≈ 9·10⁻¹⁸ but |R_nn|/|R₁₁| ≈ 4·10⁻⁴). LAPACK's xGELSY shares
+// this limit; only a strong rank-revealing QR (Gu & Eisenstat 1996) or the SVD
 // avoids it. Use "svd" when that matters.
 //
 // # Accuracy and refusals

@@ -131,7 +131,7 @@ func TestCODConcurrent(t *testing.T) {
 // TestCODKahanLimit records the documented limit of pivoted-QR rank
 // detection: on Kahan's 90×90 matrix with c = 0.4 (columns shrunk by
 // 1 − 100·ε·j so that the pivoting keeps the natural order, as in Golub & Van
-// Loan §5.4.2) σ_min/σ_max ≈ 9·10⁻¹⁸ lies below the cut-off and "svd" drops
+// Loan) σ_min/σ_max ≈ 9·10⁻¹⁸ lies below the cut-off and "svd" drops
 // it, but |R_nn|/|R₁₁| ≈ 4·10⁻⁴ hides it from "cod". If this test fails
 // because "cod" now finds rank 89, update the COD doc comment.
 func TestCODKahanLimit(t *testing.T) {

@@ -34,7 +34,7 @@ import (
 // where G is the Gram matrix and rĉond₁(G) = 1/κ̂₁(G) is LAPACK's xPOCON
 // estimate from the Cholesky factor (Hager–Higham estimator, within a small
 // factor of the true κ₁ in practice: Higham, Accuracy and Stability of
-// Numerical Algorithms, 2002, §15.3). So Normal answers only while the normal
+// Numerical Algorithms, 2002, ch. 15). So Normal answers only while the normal
 // equations still deliver about half of the digits. Since κ₂(G) = κ₂(X)² and
 // κ₂(G)/m ≤ κ₁(G) ≤ m·κ₂(G), it always answers when κ₂(X) ≤ u^(−1/4)/√m and
 // refuses once κ₂(X) ≳ √(3m)·u^(−1/4), u^(−1/4) ≈ 9.7·10³: its error, about

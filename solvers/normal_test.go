@@ -52,7 +52,7 @@ func TestNormalRefusalBoundary(t *testing.T) {
 
 // TestNormalPlanted: full-rank planted problems with κ ≤ 10³ are solved with
 // relative error at most 30·max(n, p)·u·κ²·(1 + ‖r‖/(σ₁‖w‖)) (the normal
-// equations' forward error, Higham 2002 §20.4, with LAPACK's test constant);
+// equations' forward error, Higham 2002 ch. 20, with LAPACK's test constant);
 // κ ≥ 10⁶ (κ̂₁(G) ≥ κ²/(3m) > 1/√u for m ≤ 30) and rank-deficient X are refused.
 func TestNormalPlanted(t *testing.T) {
 	seed := uint64(300)

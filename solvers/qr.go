@@ -30,7 +30,7 @@ import (
 //
 // where rĉond(T) = min(1/κ̂₁(T), 1/κ̂∞(T)) is LAPACK's xTRCON estimate of the
 // reciprocal condition number in the 1- and ∞-norms (Hager–Higham estimator;
-// Higham, Accuracy and Stability of Numerical Algorithms, 2002, §15.3: a lower
+// Higham, Accuracy and Stability of Numerical Algorithms, 2002, ch. 15: a lower
 // bound on κ, in practice within a factor 3 of it), or when a diagonal entry
 // of T is exactly zero. The rule is consistent with the "svd" cut-off
 // σ_min ≤ ε·max(n, p)·σ₁: since κ₁(T) ≥ κ₂(T)/m for an m×m matrix, every X
