@@ -34,7 +34,7 @@ func randSlice(rng *rand.Rand, n int) []float64 {
 // BenchmarkDgemm times C = A·B for square n×n matrices and reports GFLOP/s
 // (2n³ flops per product).
 func BenchmarkDgemm(b *testing.B) {
-	for _, n := range []int{256, 500, 1000, 2000} {
+	for _, n := range []int{8, 32, 64, 256, 500, 1000, 2000} {
 		rng := rand.New(rand.NewPCG(1, uint64(n)))
 		x, y, z := randSlice(rng, n*n), randSlice(rng, n*n), make([]float64, n*n)
 		for _, im := range impls {
@@ -48,8 +48,9 @@ func BenchmarkDgemm(b *testing.B) {
 	}
 }
 
-// BenchmarkFactorize times gonum's mat.Cholesky (of XᵀX + n·I) and mat.QR
-// (of X) for a Gaussian-like n×n X, with gonum's default BLAS and with
+// BenchmarkFactorize times gonum's mat.Cholesky (of XᵀX + n·I), mat.QR (of
+// X) and the Gram matrix XᵀX (mat.SymDense.SymOuterK) for a uniform random
+// n×n X, with gonum's default BLAS and with
 // Implementation installed through blas64.Use; the global BLAS is restored
 // after each sub-benchmark.
 func BenchmarkFactorize(b *testing.B) {
@@ -74,6 +75,11 @@ func BenchmarkFactorize(b *testing.B) {
 		{"qr", func(b *testing.B) {
 			var qr mat.QR
 			qr.Factorize(x)
+		}},
+		{"gram", func(b *testing.B) {
+			// XᵀX, as the normal-equations solvers form it (Dsyrk).
+			var g mat.SymDense
+			g.SymOuterK(1, x.T())
 		}},
 	}
 	for _, op := range ops {

@@ -14,6 +14,10 @@ type Implementation struct {
 
 var _ blas.Float64 = Implementation{}
 
+// delegateSkinny sends products with m ≤ 2 or k = 1 to gonum's Dgemm.
+// Tests switch it off to exercise the packed path on those shapes too.
+var delegateSkinny = true
+
 // Install makes Implementation the BLAS used by gonum's blas64, mat and
 // lapack packages for the rest of the program. It is a global side effect
 // and is not synchronized: call it before any goroutine uses gonum. The
@@ -43,6 +47,12 @@ func (impl Implementation) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float
 	}
 	if alpha == 0 || k == 0 {
 		scale(m, n, beta, c, ldc)
+		return
+	}
+	if delegateSkinny && (m < 3 || k < 2) {
+		// Packing the k×n B costs as much as the product when m ≤ 2 or
+		// k = 1, where gonum's unpacked loops are faster (measured).
+		impl.Implementation.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	aTrans := tA != blas.NoTrans

@@ -20,14 +20,17 @@ func gamma(j int) float64 { return float64(j) * u / (1 - float64(j)*u) }
 
 // withKernels runs f once per available micro-kernel (the pure-Go one, and
 // the assembly one when the CPU supports it), restoring the default after.
+// The pure-Go run also sends the skinny shapes that Dgemm normally hands to
+// gonum through the packed path.
 func withKernels(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
-	defer func() { useAsmKernel = hasAsmKernel }()
-	useAsmKernel = false
-	t.Run("kernel=go", f)
+	defer func() { useAsmKernel, delegateSkinny = hasAsmKernel, true }()
+	useAsmKernel, delegateSkinny = false, false
+	t.Run("kernel=go/skinny=packed", f)
+	delegateSkinny = true
 	if hasAsmKernel {
 		useAsmKernel = true
-		t.Run("kernel=avx2", f)
+		t.Run("kernel=avx2/skinny=gonum", f)
 	} else {
 		t.Log("no AVX2/FMA on this CPU: assembly kernel not tested")
 	}
