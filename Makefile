@@ -2,10 +2,10 @@
 # shows the same commands.
 GO ?= go
 
-.PHONY: all test demo
+.PHONY: all test demo sweep
 
-# The main job (until the sweep report lands: the demonstration table).
-all: demo
+# The main job: the sweep report (see sweep below).
+all: sweep
 
 # go vet and the whole test suite.
 test:
@@ -15,6 +15,13 @@ test:
 # Solve one n = p problem with every solver and print a table.
 demo:
 	$(GO) run ./solvers/cmd/demo
+
+# The sweep report: conditioning, solver time and accuracy, and double descent
+# across p/n, and double descent on the digits; CSVs and plots in out/sweep
+# (a few minutes). SWEEP_FLAGS passes flags, e.g. SWEEP_FLAGS='-reps 100 -solvers all'.
+SWEEP_FLAGS ?=
+sweep:
+	$(GO) run ./bench/cmd/sweep $(SWEEP_FLAGS)
 
 # --- Benchmarks (bench/*_test.go) and peers (bench/peers) ---------------------
 # Results go to bench/results/<kind>-<UTC time>.txt, whose name is printed.

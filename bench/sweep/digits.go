@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -195,8 +196,14 @@ func RunDigits(cfg DigitsConfig) ([]DigitsRow, error) {
 		}()
 	}
 	go func() {
+		// The largest N first in each round balances the workers.
+		order := make([]int, len(cfg.Features))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cfg.Features[b] - cfg.Features[a] })
 		for rep := 0; rep < cfg.Reps; rep++ {
-			for fi := range cfg.Features {
+			for _, fi := range order {
 				jobs <- job{fi, rep}
 			}
 		}

@@ -89,6 +89,13 @@ func positive(xs, ys []float64) plotter.XYs {
 	return pts
 }
 
+// glyphs are the point shapes by series index, filled ones first (rings
+// mark means).
+var glyphs = []draw.GlyphDrawer{
+	draw.CircleGlyph{}, draw.BoxGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{},
+	draw.CrossGlyph{}, draw.PlusGlyph{}, draw.SquareGlyph{},
+}
+
 // style of one series: colour, glyph and dashes by index.
 type style struct {
 	i      int
@@ -136,9 +143,10 @@ func addSeries(p *plot.Plot, name string, pts plotter.XYs, st style) error {
 		s.Color = c
 		s.Radius = vg.Points(2.5)
 		if st.hollow {
-			s.Shape = draw.CircleGlyph{}
+			s.Shape = draw.RingGlyph{}
+			s.Radius = vg.Points(3.5)
 		} else {
-			s.Shape = plotutil.Shape(st.i)
+			s.Shape = glyphs[st.i%len(glyphs)]
 		}
 		p.Add(s)
 		thumbs = append(thumbs, s)
@@ -152,6 +160,14 @@ func addSeries(p *plot.Plot, name string, pts plotter.XYs, st style) error {
 // save writes the grid of plots (rows of tiles) to dir/base.png and
 // dir/base.svg and returns the paths.
 func save(dir, base string, w, h vg.Length, plots [][]*plot.Plot) ([]string, error) {
+	for _, row := range plots {
+		for _, p := range row {
+			if p != nil {
+				fixLogRange(&p.X)
+				fixLogRange(&p.Y)
+			}
+		}
+	}
 	var paths []string
 	for _, format := range []string{"png", "svg"} {
 		c, err := draw.NewFormattedCanvas(w, h, format)
@@ -226,6 +242,7 @@ func PlotConditioning(dir string, rows []CondRow) ([]string, error) {
 		style{i: 0, points: true, hollow: true, colour: color.Black}); err != nil {
 		return nil, err
 	}
+	p.Y.Max *= 12 // head room for the legend above the peak
 	return save(dir, "conditioning", plotW, plotH, [][]*plot.Plot{{p}})
 }
 
@@ -286,7 +303,7 @@ func PlotSolvers(dir string, rows []SolverRow) ([]string, error) {
 		by[r.Solver] = append(by[r.Solver], r)
 	}
 	pt := newLogLog(fmt.Sprintf("Solve time (median), n = %d", n), "γ = p/n", "seconds per solve")
-	pe := newLogLog(fmt.Sprintf("Forward error ‖ŵ − X⁺y‖/‖X⁺y‖ (median), n = %d", n), "γ = p/n", "relative forward error")
+	pe := newLogLog(fmt.Sprintf("Forward error ‖ŵ − w*‖/‖w*‖ (median), w* = pinv(X)·y, n = %d", n), "γ = p/n", "relative forward error (w* refined in double-double)")
 	pt.Legend.Left = true
 	pe.Legend.Left = true
 	var paths []string
@@ -513,4 +530,21 @@ func addVLine(p *plot.Plot, x float64, name string) error {
 		p.Legend.Add(name, l)
 	}
 	return nil
+}
+
+// fixLogRange widens a degenerate range of a log axis (one point, or no
+// data), which gonum plot would otherwise pad into non-positive values.
+func fixLogRange(a *plot.Axis) {
+	if _, ok := a.Scale.(plot.LogScale); !ok {
+		return
+	}
+	if !(a.Max > 0) || math.IsInf(a.Max, 0) {
+		a.Min, a.Max = 0.1, 10
+	}
+	if !(a.Min > 0) || a.Min > a.Max {
+		a.Min = a.Max / 10
+	}
+	if a.Min == a.Max {
+		a.Min, a.Max = a.Min/2, a.Max*2
+	}
 }

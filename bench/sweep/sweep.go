@@ -33,11 +33,12 @@ type Config struct {
 	Reps int // repetitions per p for conditioning and risk
 	// SolverReps is how many of the repetitions (the first ones) also time
 	// every solver and measure its forward error against the refined
-	// reference; default min(Reps, 10).
+	// reference: 0 means the default min(Reps, 10), a negative value none.
 	SolverReps int
 	Seed       uint64    // master seed
 	Gammas     []float64 // γ grid; p = round(γn), duplicates removed
-	// Solvers are timed and their forward error measured on every instance.
+	// Solvers are timed and their forward error measured on the first
+	// SolverReps repetitions of every p.
 	Solvers []solvers.Solver
 	// MinNorm gives the "minnorm" risk (default solvers.NewCOD()); when a
 	// solver of the same name is among Solvers its answer is reused,
@@ -155,8 +156,13 @@ func (c *Config) validate() error {
 	if c.Ridge == nil {
 		c.Ridge = func(lambda float64) solvers.Solver { return solvers.NewRidgeDual(lambda) }
 	}
-	if c.SolverReps <= 0 || c.SolverReps > c.Reps {
+	switch {
+	case c.SolverReps == 0:
 		c.SolverReps = min(c.Reps, 10)
+	case c.SolverReps < 0:
+		c.SolverReps = 0
+	case c.SolverReps > c.Reps:
+		c.SolverReps = c.Reps
 	}
 	if c.Workers <= 0 {
 		c.Workers = runtime.NumCPU()

@@ -31,7 +31,7 @@ import (
 
 // defaultSolvers is the default -solvers list. See README ("The sweep
 // report") for why the slowest iterative solvers are left to -solvers all.
-const defaultSolvers = "svd,cod,qr,normal,newton-schulz,cgls,lsqr,lsmr"
+const defaultSolvers = "svd,cod,qr,normal,nesterov,cgls,lsqr,lsmr"
 
 // defaultDigitsFeatures is the default -digits-features grid: 30 to 5000
 // log-spaced, dense around the threshold N = n = 300.
@@ -49,7 +49,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var (
 		n        = fs.Int("n", 200, "rows n of the Gaussian designs")
-		reps     = fs.Int("reps", 40, "repetitions per p (medians and means over these)")
+		reps     = fs.Int("reps", 40, "repetitions per p for conditioning and risk (medians and means over these)")
+		sReps    = fs.Int("solver-reps", 10, "of those, how many also time every solver and measure its forward error")
 		seed     = fs.Uint64("seed", 1, "master seed of every random draw")
 		gammas   = fs.String("gammas", "", "comma-separated γ = p/n grid (default: 17 log-spaced from 0.1 to 10 plus 12 near 1)")
 		solverFl = fs.String("solvers", defaultSolvers, "comma-separated min-norm solvers to time, or \"all\" (solvers.MinNorm())")
@@ -57,7 +58,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		sigma2   = fs.Float64("sigma2", 1, "noise variance σ²")
 		r2       = fs.Float64("r2", 1, "signal energy r² = ‖β‖²")
 		minNorm  = fs.String("minnorm", "cod", "min-norm solver of the minnorm risk and the digits fit")
-		ridge    = fs.String("ridge", "ridge-svd", "ridge solver of ridge-opt and the digits ridge fit")
+		ridge    = fs.String("ridge", "ridge-dual", "ridge solver of ridge-opt (λ_opt = pσ²/r² keeps it well conditioned)")
+		dRidge   = fs.String("digits-ridge", "ridge-svd", "ridge solver of the digits comparison fit (λ = 1e-3 at N ≈ n is beyond the normal equations)")
 		workers  = fs.Int("workers", runtime.NumCPU(), "instances run in parallel")
 		digits   = fs.Bool("digits", true, "run the random-features sweep on the digits")
 		dFile    = fs.String("digits-file", "testdata/digits.csv.gz", "the UCI optical digits (gzipped CSV)")
@@ -81,6 +83,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		grid = g
 	}
+	solverReps := *sReps
+	if solverReps == 0 {
+		solverReps = -1 // none
+	}
 	list, err := sweep.MinNormSolvers(*solverFl)
 	if err != nil {
 		return err
@@ -92,9 +98,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if _, err := sweep.RidgeSolver(*ridge, 1); err != nil {
 		return err
 	}
-	ridgeFor := func(lambda float64) solvers.Solver {
-		s, _ := sweep.RidgeSolver(*ridge, lambda)
-		return s
+	if _, err := sweep.RidgeSolver(*dRidge, 1); err != nil {
+		return err
+	}
+	ridgeBy := func(name string) func(float64) solvers.Solver {
+		return func(lambda float64) solvers.Solver {
+			s, _ := sweep.RidgeSolver(name, lambda)
+			return s
+		}
 	}
 	var feats []int
 	var data *sweep.Digits
@@ -113,15 +124,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	for i, s := range list {
 		names[i] = s.Name()
 	}
-	fmt.Fprintf(stdout, "sweep: seed %d, n = %d, reps %d, %d values of p, σ² = %g, r² = %g, %d workers\n",
-		*seed, *n, *reps, len(sweep.Sizes(*n, grid)), *sigma2, *r2, *workers)
+	fmt.Fprintf(stdout, "sweep: seed %d, n = %d, %d values of p, reps %d (solvers timed on %d), σ² = %g, r² = %g, %d workers\n",
+		*seed, *n, len(sweep.Sizes(*n, grid)), *reps, min(*sReps, *reps), *sigma2, *r2, *workers)
 	fmt.Fprintf(stdout, "sweep: solvers %s; minnorm by %s, ridge-opt by %s\n\n", strings.Join(names, ","), *minNorm, *ridge)
 
 	start := time.Now()
 	prog := newProgress(stderr, "γ sweep")
 	res, err := sweep.Run(sweep.Config{
-		N: *n, Reps: *reps, Seed: *seed, Gammas: grid, Solvers: list,
-		MinNorm: mn, Ridge: ridgeFor, Sigma2: *sigma2, R2: *r2,
+		N: *n, Reps: *reps, SolverReps: solverReps, Seed: *seed, Gammas: grid, Solvers: list,
+		MinNorm: mn, Ridge: ridgeBy(*ridge), Sigma2: *sigma2, R2: *r2,
 		Workers: *workers, Progress: prog.update,
 	})
 	prog.finish()
@@ -139,7 +150,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		prog := newProgress(stderr, "digits")
 		drows, digitsErr = sweep.RunDigits(sweep.DigitsConfig{
 			Data: data, NTrain: *dN, Features: feats, Reps: *dReps, Seed: *seed, Scale: *dScale,
-			MinNorm: dmn, RidgeLambda: *dLambda, Ridge: ridgeFor, Workers: *workers, Progress: prog.update,
+			MinNorm: dmn, RidgeLambda: *dLambda, Ridge: ridgeBy(*dRidge), Workers: *workers, Progress: prog.update,
 		})
 		prog.finish()
 		tDigits = time.Since(start)
