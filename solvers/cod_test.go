@@ -9,6 +9,13 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// COD's contract: compile-time checks of the interfaces it documents.
+var (
+	_ Pseudoinverter = (*COD)(nil)
+	_ MultiSolver    = (*COD)(nil)
+	_ Reporter       = (*COD)(nil)
+)
+
 // TestCODHandDerived checks small cases whose pseudoinverse is known in
 // closed form, within 8u, and their ranks.
 func TestCODHandDerived(t *testing.T) { directCheckHand(t, NewCOD(), true) }

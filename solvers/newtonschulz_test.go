@@ -10,6 +10,12 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// NewtonSchulz's contract: compile-time checks of the interfaces it documents.
+var (
+	_ Pseudoinverter = (*NewtonSchulz)(nil)
+	_ Reporter       = (*NewtonSchulz)(nil)
+)
+
 // TestNewtonSchulzHandDerived: full-rank cases within 16u (κ ≤ 2 here),
 // rank-deficient ones refused.
 func TestNewtonSchulzHandDerived(t *testing.T) {

@@ -10,6 +10,12 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// Normal's contract: compile-time checks of the interfaces it documents.
+var (
+	_ MultiSolver = (*Normal)(nil)
+	_ Reporter    = (*Normal)(nil)
+)
+
 // TestNormalHandDerived: full-rank cases within 16u (κ ≤ 2 here, so κ²u ≤ 4u
 // per rounding), rank-deficient ones refused.
 func TestNormalHandDerived(t *testing.T) { directCheckHandFullRank(t, NewNormal(), 16*directU) }

@@ -10,6 +10,12 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// QR's contract: compile-time checks of the interfaces it documents.
+var (
+	_ MultiSolver = (*QR)(nil)
+	_ Reporter    = (*QR)(nil)
+)
+
 // directCheckHandFullRank runs s on the hand-derived cases: full-rank ones
 // must be solved within tol, rank-deficient ones refused.
 func directCheckHandFullRank(t *testing.T, s Solver, tol float64) {

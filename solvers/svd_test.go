@@ -11,6 +11,13 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// SVD's contract: compile-time checks of the interfaces it documents.
+var (
+	_ Pseudoinverter = (*SVD)(nil)
+	_ MultiSolver    = (*SVD)(nil)
+	_ Reporter       = (*SVD)(nil)
+)
+
 // Helpers shared by the tests of the direct min-norm solvers (svd, cod, qr,
 // normal, newton-schulz), prefixed "direct" to stay out of other files' way.
 
