@@ -27,12 +27,22 @@ type workspace struct {
 	b []float64 // kcBlock×ncBlock panel of B, as nr-column slivers
 }
 
-var workspaces = sync.Pool{New: func() any {
-	return &workspace{
-		a: make([]float64, mcBlock*kcBlock),
-		b: make([]float64, kcBlock*ncBlock),
+var workspaces = sync.Pool{New: func() any { return new(workspace) }}
+
+// getWorkspace returns a workspace with room for the packed blocks of an
+// m×n×k product, sized to the product so that small products do not pay
+// for the full 4 MiB panel.
+func getWorkspace(m, n, k int) *workspace {
+	ws := workspaces.Get().(*workspace)
+	kc := min(k, kcBlock)
+	if need := (min(m, mcBlock) + mr - 1) / mr * mr * kc; len(ws.a) < need {
+		ws.a = make([]float64, need)
 	}
-}}
+	if need := (min(n, ncBlock) + nr - 1) / nr * nr * kc; len(ws.b) < need {
+		ws.b = make([]float64, need)
+	}
+	return ws
+}
 
 // gemm computes
 //
@@ -86,7 +96,7 @@ func gemm(aTrans, bTrans bool, m, n, k int, alpha float64, a []float64, lda int,
 // packed algorithm around macroKernel.
 func gemmSerial(aTrans, bTrans bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	scale(m, n, beta, c, ldc)
-	ws := workspaces.Get().(*workspace)
+	ws := getWorkspace(m, n, k)
 	defer workspaces.Put(ws)
 	for jc := 0; jc < n; jc += ncBlock {
 		nc := min(ncBlock, n-jc)
