@@ -25,8 +25,9 @@ import (
 //
 // # Rank cut-off
 //
-// The default is numpy's convention (numpy.linalg.lstsq with rcond=None, and
-// numpy.linalg.pinv's default), chosen because numpy is the peer most users
+// The default is numpy's convention (numpy.linalg.lstsq with rcond=None; also
+// the default rtol of scipy.linalg.pinv since scipy 1.7 and of linalg.pinv in
+// the Python array API standard), chosen because numpy is the peer most users
 // compare against, and because it is the scale of the SVD's own rounding
 // error: the computed σ_i are exact for a matrix within about ε·max(n, p)·σ₁
 // of X, so a singular value below that level cannot be told from zero.
