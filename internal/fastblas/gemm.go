@@ -161,26 +161,31 @@ func macroKernel(mc, nc, kc int, alpha float64, ap, bp, c []float64, ldc int) {
 
 // packA copies the mc×kc block of op(A) starting at row ic, column pc into
 // ap as ⌈mc/mr⌉ slivers, each holding column p of its mr rows at
-// ap[sliver·mr·kc + p·mr : … + mr]; rows past mc are zero.
+// ap[sliver·mr·kc + p·mr : … + mr]; rows past mc are zero. The source is
+// read along its contiguous direction so that each cache line is loaded once.
 func packA(aTrans bool, a []float64, lda, ic, pc, mc, kc int, ap []float64) {
+	full := mc / mr * mr // rows in whole slivers
+	if aTrans {
+		// op(A)[i, p] = a[p·lda + i]: column p of op(A) is contiguous.
+		for p := 0; p < kc; p++ {
+			col := a[(pc+p)*lda+ic : (pc+p)*lda+ic+mc]
+			for ir := 0; ir < full; ir += mr {
+				s := col[ir : ir+mr : ir+mr]
+				d := ap[ir*kc+p*mr : ir*kc+p*mr+mr : ir*kc+p*mr+mr]
+				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+			}
+			if full < mc {
+				d := ap[full*kc+p*mr : full*kc+p*mr+mr]
+				copy(d, col[full:])
+				clear(d[mc-full:])
+			}
+		}
+		return
+	}
+	// op(A)[i, p] = a[i·lda + p]: row i of op(A) is contiguous.
 	for ir := 0; ir < mc; ir += mr {
 		rows := min(mr, mc-ir)
 		dst := ap[ir*kc : (ir+mr)*kc]
-		if aTrans {
-			// op(A)[i, p] = a[p·lda + i]: the mr rows of one column are contiguous.
-			for p := 0; p < kc; p++ {
-				src := a[(pc+p)*lda+ic+ir:]
-				d := dst[p*mr : p*mr+mr : p*mr+mr]
-				if rows == mr {
-					d[0], d[1], d[2], d[3], d[4], d[5] = src[0], src[1], src[2], src[3], src[4], src[5]
-					continue
-				}
-				copy(d, src[:rows])
-				clear(d[rows:])
-			}
-			continue
-		}
-		// op(A)[i, p] = a[i·lda + p]: each row is contiguous.
 		for r := 0; r < rows; r++ {
 			src := a[(ic+ir+r)*lda+pc : (ic+ir+r)*lda+pc+kc]
 			for p, v := range src {
@@ -197,26 +202,29 @@ func packA(aTrans bool, a []float64, lda, ic, pc, mc, kc int, ap []float64) {
 
 // packB copies the kc×nc panel of op(B) starting at row pc, column jc into
 // bp as ⌈nc/nr⌉ slivers, each holding row p of its nr columns at
-// bp[sliver·nr·kc + p·nr : … + nr]; columns past nc are zero.
+// bp[sliver·nr·kc + p·nr : … + nr]; columns past nc are zero. The source is
+// read along its contiguous direction.
 func packB(bTrans bool, b []float64, ldb, pc, jc, kc, nc int, bp []float64) {
+	full := nc / nr * nr // columns in whole slivers
+	if !bTrans {
+		// op(B)[p, j] = b[p·ldb + j]: row p of op(B) is contiguous.
+		for p := 0; p < kc; p++ {
+			row := b[(pc+p)*ldb+jc : (pc+p)*ldb+jc+nc]
+			for jr := 0; jr < full; jr += nr {
+				copy(bp[jr*kc+p*nr:jr*kc+p*nr+nr], row[jr:jr+nr])
+			}
+			if full < nc {
+				d := bp[full*kc+p*nr : full*kc+p*nr+nr]
+				copy(d, row[full:])
+				clear(d[nc-full:])
+			}
+		}
+		return
+	}
+	// op(B)[p, j] = b[j·ldb + p]: column j of op(B) is contiguous.
 	for jr := 0; jr < nc; jr += nr {
 		cols := min(nr, nc-jr)
 		dst := bp[jr*kc : (jr+nr)*kc]
-		if !bTrans {
-			// op(B)[p, j] = b[p·ldb + j]: the nr columns of one row are contiguous.
-			for p := 0; p < kc; p++ {
-				src := b[(pc+p)*ldb+jc+jr:]
-				d := dst[p*nr : p*nr+nr : p*nr+nr]
-				if cols == nr {
-					copy(d, src[:nr])
-					continue
-				}
-				copy(d, src[:cols])
-				clear(d[cols:])
-			}
-			continue
-		}
-		// op(B)[p, j] = b[j·ldb + p]: each column of op(B) is contiguous.
 		for j := 0; j < cols; j++ {
 			src := b[(jc+jr+j)*ldb+pc : (jc+jr+j)*ldb+pc+kc]
 			for p, v := range src {
