@@ -2,7 +2,7 @@
 # shows the same commands.
 GO ?= go
 
-.PHONY: all test demo sweep
+.PHONY: all test test-long demo sweep
 
 # The main job: the sweep report (see sweep below).
 all: sweep
@@ -11,6 +11,11 @@ all: sweep
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
+
+# The property suite (props) with 10× its default checks (RAPID_CHECKS=200;
+# about ten minutes); -race catches data races in the concurrency checks.
+test-long:
+	RAPID_CHECKS=200 $(GO) test -race -timeout 60m ./props
 
 # Solve one n = p problem with every solver and print a table.
 demo:
