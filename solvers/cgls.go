@@ -21,9 +21,9 @@ import (
 // any n×p X. It is mathematically equivalent to LSQR and somewhat less
 // robust in floating point when κ is large (Paige & Saunders 1982, §7).
 //
-// The stopping rule is LSQR's (see LSQR) with ‖X‖ = ‖X‖_F and the
-// recursively updated r: stop when ‖r‖ ≤ tol·(‖X‖_F·‖w‖ + ‖y‖) or
-// ‖Xᵀr‖ ≤ tol·‖X‖_F·‖r‖, with tol = 1e-10 by default (WithTol). The default cap
+// The stopping rule is LSQR's (see LSQR) with ‖X‖ = ‖X‖_F: stop when
+// ‖r‖ ≤ tol·(‖X‖_F·‖w‖ + ‖y‖) or ‖Xᵀr‖ ≤ tol·‖X‖_F·‖r‖, with tol = 1e-14 by
+// default (WithTol), tested on the recursively updated r. The default cap
 // is 4·min(n, p) + 20 iterations (WithMaxIter); reaching it returns
 // ErrNotConverged. The answer then passes LSQR's forward-error certificate
 // with σ̂² the smallest Ritz value of XᵀX from the Lanczos tridiagonal that the
@@ -84,13 +84,18 @@ func (s *CGLS) core(t *task) (*mat.VecDense, Report, error) {
 		blas64.Axpy(alpha, vec(d), vec(x))
 		blas64.Axpy(-alpha, vec(q), vec(r))
 		lp.mulXT(sv, r)
-		gammaNew := blas64.Dot(vec(sv), vec(sv))
-		beta := gammaNew / gamma
-		gamma = gammaNew
+		gammaOld := gamma
+		gamma = blas64.Dot(vec(sv), vec(sv))
+		// The rule on the recursive r, as in CGLS's usual form: the true
+		// ‖Xᵀr‖ cannot fall below about u·‖X‖·‖y‖, so a rule on the true
+		// residual would be out of reach for mildly inconsistent problems,
+		// and going on past it lets CG chase rounding noise along the
+		// near-null directions of a numerically rank-deficient X.
+		converged = stopRule(tol, lp.normXF, lp.normY, nrm2(r), math.Sqrt(gamma), nrm2(x))
+		beta := gamma / gammaOld
 		alphas = append(alphas, alpha)
 		betas = append(betas, beta)
-		if stopRule(tol, lp.normXF, lp.normY, nrm2(r), math.Sqrt(gamma), nrm2(x)) {
-			converged = true
+		if converged {
 			break
 		}
 		for j := range d {

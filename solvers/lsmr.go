@@ -17,7 +17,7 @@ import (
 //
 // The stopping rule is LSQR's (see LSQR) on the paper's estimates (§3.3 for
 // ‖r_k‖, ‖Xᵀr_k‖ = |ζ̄_{k+1}|, and ‖X‖ ≈ ‖B_k‖_F): stop when
-// ‖r‖ ≤ tol·(‖X‖·‖w‖ + ‖y‖) or ‖Xᵀr‖ ≤ tol·‖X‖·‖r‖, tol = 1e-10 by default
+// ‖r‖ ≤ tol·(‖X‖·‖w‖ + ‖y‖) or ‖Xᵀr‖ ≤ tol·‖X‖·‖r‖, tol = 1e-14 by default
 // (WithTol). The default cap is 4·min(n, p) + 20 iterations (WithMaxIter), as
 // for LSQR; reaching it returns ErrNotConverged (scipy's LSMR stops at its
 // cap with a 59% error at n = p = 1000 and reports it only through a flag,

@@ -20,7 +20,7 @@ import "gonum.org/v1/gonum/mat"
 // so the limit is X⁺y + P_null(X)·w₀, and X⁺y from 0.
 //
 // The step size and its safeguards, the stopping rule (LSQR's with ‖X‖_F,
-// tol = 1e-10 by default, evaluated at v_k, which is the point returned) and
+// tol = 1e-14 by default, evaluated at v_k, which is the point returned) and
 // the forward-error certificate (σ̂² the smallest Rayleigh quotient of the
 // gradients; refusal with ErrIllConditioned above an estimated relative error
 // of 1e-4) are those of GD. The default cap is 5000 + 20·min(n, p)

@@ -39,7 +39,7 @@ import (
 //
 //	‖X·w − (y − z)‖ ≤ tol·‖X‖_F·‖w‖  and  ‖Xᵀz‖ ≤ tol·‖X‖_F²·‖w‖
 //
-// hold (Zouzias & Freris, Algorithm 3), with tol = 1e-10 by default (WithTol).
+// hold (Zouzias & Freris, Algorithm 3), with tol = 1e-14 by default (WithTol).
 // The default cap is 2000·max(n, p) steps (WithMaxIter), each step costing
 // O(n + p); reaching it returns ErrNotConverged. The answer then passes LSQR's
 // forward-error certificate (see LSQR) with σ̂² the smallest Rayleigh

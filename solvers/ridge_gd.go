@@ -16,7 +16,7 @@ import "gonum.org/v1/gonum/mat"
 //
 //	‖r̄‖ ≤ tol·(‖Ā‖·‖w‖ + ‖y‖)  or  ‖Xᵀ(y − X·w) − λw‖ ≤ tol·‖Ā‖·‖r̄‖,
 //
-// with ‖r̄‖² = ‖y − X·w‖² + λ‖w‖², ‖Ā‖ = √(‖X‖_F² + λ) and tol = 1e-10 by
+// with ‖r̄‖² = ‖y − X·w‖² + λ‖w‖², ‖Ā‖ = √(‖X‖_F² + λ) and tol = 1e-14 by
 // default (WithTol); the first test is the penalised gradient ‖∇f‖ small
 // relative to ‖Ā‖·‖r̄‖. The default cap is 20000 + 50·min(n, p) iterations
 // (WithMaxIter); reaching it returns ErrNotConverged. The forward-error

@@ -10,7 +10,7 @@ import "gonum.org/v1/gonum/mat"
 // for the n×p X (scipy's lsqr damp d is λ = d²). For λ > 0 the solution is
 // unique; for λ = 0 this is plain min-norm LSQR and returns X⁺y.
 //
-// The stopping rule, the default tolerance 1e-10, the default cap
+// The stopping rule, the default tolerance 1e-14, the default cap
 // 4·min(n, p) + 20 and the forward-error certificate are LSQR's (see LSQR),
 // applied to the augmented system [X; √λ·I]·w ≈ [y; 0]: ‖r̄‖² = ‖y − Xw‖² +
 // λ‖w‖², ‖Āᵀr̄‖ = ‖Xᵀ(y − Xw) − λw‖, and σ̂² estimates σ_min(X)² + λ on the
