@@ -1,6 +1,7 @@
 package fastblas
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -89,11 +90,11 @@ func TestDsyrk(t *testing.T) {
 	}()
 }
 
-// triangular returns a k×k triangle ul whose other triangle (and, for a unit
+// triangularMatrix returns a k×k triangle ul whose other triangle (and, for a unit
 // diagonal, the diagonal) holds NaN, which Dtrsm must not read. The diagonal
 // is ±[1, 2] and the off-diagonal entries are uniform in ±1/√k, which keeps
 // the matrix well conditioned so that residuals are meaningful.
-func triangular(rng *rand.Rand, ul blas.Uplo, d blas.Diag, k, pad int) matrix {
+func triangularMatrix(rng *rand.Rand, ul blas.Uplo, d blas.Diag, k, pad int) matrix {
 	a := newMatrix(rng, k, k, pad)
 	for i := range k {
 		for j := range k {
@@ -139,7 +140,7 @@ func TestDtrsm(t *testing.T) {
 							if side == blas.Left {
 								k = m
 							}
-							a := triangular(rng, ul, d, k, pad)
+							a := triangularMatrix(rng, ul, d, k, pad)
 							b := newMatrix(rng, m, n, pad+1)
 							if alpha == 0 {
 								for i := range m {
@@ -163,21 +164,88 @@ func TestDtrsm(t *testing.T) {
 	}()
 }
 
+// TestDtrmm checks every Dtrmm variant against the naive product
+// op(A)·B or B·op(A), with the inner-product bound used for Dgemm.
+func TestDtrmm(t *testing.T) {
+	dims := [][2]int{{0, 3}, {3, 0}, {1, 1}, {2, 7}, {7, 2}, {17, 9}, {64, 65}, {65, 64}, {130, 33}, {33, 130}, {200, 150}}
+	alphas := []float64{1, -0.75, 0}
+	rng := rand.New(rand.NewPCG(15, 16))
+	for _, side := range []blas.Side{blas.Left, blas.Right} {
+		for _, ul := range []blas.Uplo{blas.Upper, blas.Lower} {
+			for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+				for _, d := range []blas.Diag{blas.NonUnit, blas.Unit} {
+					for id, dim := range dims {
+						m, n := dim[0], dim[1]
+						alpha := alphas[id%len(alphas)]
+						pad := id % 3
+						k := n
+						if side == blas.Left {
+							k = m
+						}
+						a := triangularMatrix(rng, ul, d, k, pad)
+						b := newMatrix(rng, m, n, pad+1)
+						if alpha == 0 {
+							for i := range m {
+								for j := range n {
+									b.data[i*b.stride+j] = math.NaN()
+								}
+							}
+						}
+						a0 := a.clone()
+						got := b.clone()
+						Implementation{}.Dtrmm(side, ul, tA, d, m, n, alpha, a.data, a.stride, got.data, got.stride)
+						if !sameBits(a.data, a0.data) {
+							t.Fatalf("A modified")
+						}
+						// The dense op(A), zero outside the triangle, as a matrix for naiveGemm.
+						full := matrix{k, k, max(1, k), make([]float64, k*k)}
+						for i := range k {
+							for j := range k {
+								full.data[i*k+j] = opTriangle(ul, tA, d, a, i, j)
+							}
+						}
+						var ref, bound []float64
+						switch {
+						case alpha == 0:
+							// B is not read: the result is exactly zero.
+							ref, bound = make([]float64, m*n), make([]float64, m*n)
+						case side == blas.Left:
+							ref, bound = naiveGemm(blas.NoTrans, blas.NoTrans, m, n, k, alpha, full, b, 0, b)
+						default:
+							ref, bound = naiveGemm(blas.NoTrans, blas.NoTrans, m, n, k, alpha, b, full, 0, b)
+						}
+						what := fmt.Sprintf("side=%c ul=%c tA=%c d=%c m=%d n=%d alpha=%g", side, ul, tA, d, m, n, alpha)
+						checkAgainst(t, what, got, ref, bound, k)
+						for i := range got.data {
+							if i%got.stride >= n && math.Float64bits(got.data[i]) != math.Float64bits(b.data[i]) {
+								t.Fatalf("%s: padding of B changed", what)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// opTriangle returns op(A)[i, j] of the triangle ul of A, with zeros outside
+// it and ones on a unit diagonal.
+func opTriangle(ul blas.Uplo, tA blas.Transpose, d blas.Diag, a matrix, i, j int) float64 {
+	if tA != blas.NoTrans {
+		i, j = j, i
+	}
+	switch {
+	case i == j && d == blas.Unit:
+		return 1
+	case !inTriangle(ul, i, j):
+		return 0
+	}
+	return a.at(i, j)
+}
+
 func checkTrsmResidual(t *testing.T, side blas.Side, ul blas.Uplo, tA blas.Transpose, d blas.Diag, m, n int, alpha float64, a, b, x matrix) {
 	t.Helper()
-	// opA returns op(A)[i, j] of the triangle, with zeros outside it.
-	opA := func(i, j int) float64 {
-		if tA != blas.NoTrans {
-			i, j = j, i
-		}
-		switch {
-		case i == j && d == blas.Unit:
-			return 1
-		case !inTriangle(ul, i, j):
-			return 0
-		}
-		return a.at(i, j)
-	}
+	opA := func(i, j int) float64 { return opTriangle(ul, tA, d, a, i, j) }
 	k := n
 	if side == blas.Left {
 		k = m
@@ -215,7 +283,7 @@ func checkTrsmResidual(t *testing.T, side blas.Side, ul blas.Uplo, tA blas.Trans
 	}
 }
 
-// TestLevel3Panics checks that Dsyrk and Dtrsm reject invalid arguments
+// TestLevel3Panics checks that Dsyrk, Dtrsm and Dtrmm reject invalid arguments
 // with gonum's messages.
 func TestLevel3Panics(t *testing.T) {
 	buf := make([]float64, 100)
@@ -275,12 +343,21 @@ func TestLevel3Panics(t *testing.T) {
 		{blas.Left, blas.Lower, blas.Trans, blas.NonUnit, 3, 2, buf, buf[:5], 3, 2},
 		{blas.Left, blas.Lower, blas.Trans, blas.NonUnit, 0, 2, nil, nil, 1, 2},
 	} {
-		run := func(impl blas.Float64) any {
+		run := func(impl blas.Float64, solve bool) any {
 			b := append([]float64(nil), tc.b...)
-			return recovered(func() { impl.Dtrsm(tc.s, tc.ul, tc.tA, tc.d, tc.m, tc.n, 1, tc.a, tc.lda, b, tc.ldb) })
+			return recovered(func() {
+				if solve {
+					impl.Dtrsm(tc.s, tc.ul, tc.tA, tc.d, tc.m, tc.n, 1, tc.a, tc.lda, b, tc.ldb)
+					return
+				}
+				impl.Dtrmm(tc.s, tc.ul, tc.tA, tc.d, tc.m, tc.n, 1, tc.a, tc.lda, b, tc.ldb)
+			})
 		}
-		if got, want := run(Implementation{}), run(gonum.Implementation{}); got != want {
+		if got, want := run(Implementation{}, true), run(gonum.Implementation{}, true); got != want {
 			t.Errorf("Dtrsm case %d: panic %v, gonum panics %v", i, got, want)
+		}
+		if got, want := run(Implementation{}, false), run(gonum.Implementation{}, false); got != want {
+			t.Errorf("Dtrmm case %d: panic %v, gonum panics %v", i, got, want)
 		}
 	}
 }
