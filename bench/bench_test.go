@@ -43,6 +43,8 @@ func TestMain(m *testing.M) {
 	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
 		// Unit metadata lines go to the results file with the benchmarks.
 		fmt.Print(unitMetadata)
+		fmt.Printf("# instances: -lstsq.n=%s -lstsq.large=%v -lstsq.ratios=%s -lstsq.planted-n=%d -lstsq.kappas=%s -lstsq.matrices=%q -lstsq.seed=%d\n",
+			*flagN, *flagLarge, *flagRatios, *flagPlantedN, *flagKappas, *flagMatrices, *flagSeed)
 		for _, note := range instanceNotes {
 			fmt.Println("# skipped matrix", note)
 		}
