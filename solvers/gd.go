@@ -17,7 +17,8 @@ import (
 // the min-norm solution X⁺y, for any n×p X, consistent or not, also
 // rank-deficient. The error along the i-th singular direction falls like
 // (1 − σ_i²/L̂)^k, so GD needs about κ²·ln(1/ε) steps: it is a baseline, useful
-// only for small κ, and refuses (ErrNotConverged) at the threshold.
+// only for small κ (the default cap covers κ up to about 25), and refuses
+// (ErrNotConverged) at the threshold.
 //
 // # Step size
 //
@@ -27,8 +28,9 @@ import (
 // The step is η = 1/L̂ with L̂ = 1.01·ρ̂, ρ̂ the final Rayleigh quotient: the
 // iteration converges for any η < 2/σ_max², so ρ̂ may underestimate σ_max² by
 // almost a factor 2. From a random start the power method reaches ρ̂ ≥ σ_max²/2
-// after 20 steps except with probability below 0.824·√p·2^(−19.5) (Kuczyński &
-// Woźniakowski 1992, Theorem 4.1(a)). As a second guard, every iteration
+// after 20 steps except with probability below 0.824·√p·2^(−19.5) (the
+// power-method bound of Kuczyński & Woźniakowski 1992, SIAM J. Matrix Anal.
+// Appl. 13(4), for a start uniform on the sphere). As a second guard, every iteration
 // computes the Rayleigh quotient ‖X·g‖²/‖g‖² of its gradient g (it needs X·g
 // anyway) and raises L̂ to 1.01 times any quotient above it; a direction on
 // which the step would diverge grows until it dominates g, so it is seen
