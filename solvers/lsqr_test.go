@@ -237,3 +237,44 @@ func TestIterConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestIterEdgeCases checks hand-derived answers on degenerate shapes: 1×1,
+// a single row or column, a zero column and a zero row, y orthogonal to the
+// range of X (X⁺y = 0 exactly), and entries near the overflow threshold
+// (which the pipeline scales by a power of two).
+func TestIterEdgeCases(t *testing.T) {
+	cases := []struct {
+		name string
+		X    *mat.Dense
+		y    []float64
+		want []float64
+	}{
+		{"1×1", mat.NewDense(1, 1, []float64{2}), []float64{4}, []float64{2}},
+		// One row: w = xᵀy/‖x‖² = (1, 2, 2)·9/9.
+		{"1×3", mat.NewDense(1, 3, []float64{1, 2, 2}), []float64{9}, []float64{1, 2, 2}},
+		// One column: w = xᵀy/‖x‖² = (3 + 8)/(1 + 4) = 11/5.
+		{"2×1", mat.NewDense(2, 1, []float64{1, 2}), []float64{3, 4}, []float64{2.2}},
+		// A zero column gets weight 0; a zero row's y is residual.
+		{"zero column and row", mat.NewDense(3, 2, []float64{2, 0, 0, 0, 0, 0}), []float64{4, 5, 0}, []float64{2, 0}},
+		// Xᵀy = 0: X⁺y = 0 exactly.
+		{"y ⟂ range", mat.NewDense(2, 2, []float64{1, 0, 0, 0}), []float64{0, 1}, []float64{0, 0}},
+		// Entries near 1e300: w = X⁻¹y with X = 1e300·diag(1, 2), y = 1e300·(1, 1).
+		{"huge", mat.NewDense(2, 2, []float64{1e300, 0, 0, 2e300}), []float64{1e300, 1e300}, []float64{1, 0.5}},
+	}
+	for _, c := range cases {
+		want := mat.NewVecDense(len(c.want), c.want)
+		for _, s := range iterAll() {
+			w, err := s.Solve(c.X, mat.NewVecDense(len(c.y), c.y))
+			if err != nil {
+				t.Errorf("%s %s: %v", s.Name(), c.name, err)
+				continue
+			}
+			var d mat.VecDense
+			d.SubVec(w, want)
+			// κ = 1 or 2 on every case: a few ulps of ‖w*‖ (or of 1 when w* = 0).
+			if e := mat.Norm(&d, 2); !(e <= 1e-12*math.Max(1, mat.Norm(want, 2))) {
+				t.Errorf("%s %s: w = %v, want %v", s.Name(), c.name, mat.Formatted(w.T()), c.want)
+			}
+		}
+	}
+}
