@@ -172,6 +172,16 @@ func factorSVD(X *mat.Dense) (*thinSVD, error) {
 	return &thinSVD{U: &U, V: &V, S: svd.Values(nil)}, nil
 }
 
+// singularValues returns the thinSVD without U and V, which costs a fraction
+// of the full factorization on large matrices; it serves κ and σ_max only.
+func singularValues(X *mat.Dense) (*thinSVD, error) {
+	var svd mat.SVD
+	if !svd.Factorize(X, mat.SVDNone) {
+		return nil, errors.New("reference: SVD did not converge")
+	}
+	return &thinSVD{S: svd.Values(nil)}, nil
+}
+
 // Cond returns σ_max/σ_min over the min(n, p) singular values (+Inf when
 // σ_min = 0).
 func (s *thinSVD) Cond() float64 { return s.S[0] / s.S[len(s.S)-1] }
