@@ -17,8 +17,11 @@ import "gonum.org/v1/gonum/mat"
 //	‖r̄‖ ≤ tol·(‖Ā‖·‖w‖ + ‖y‖)  or  ‖Xᵀ(y − X·w) − λw‖ ≤ tol·‖Ā‖·‖r̄‖,
 //
 // with ‖r̄‖² = ‖y − X·w‖² + λ‖w‖², ‖Ā‖ = √(‖X‖_F² + λ) and tol = 1e-14 by
-// default (WithTol); the first test is the penalised gradient ‖∇f‖ small
-// relative to ‖Ā‖·‖r̄‖. The default cap is 20000 + 50·min(n, p) iterations
+// default (WithTol); the second test says the penalised gradient
+// ‖∇f(w)‖ = ‖Xᵀ(X·w − y) + λw‖ is small relative to ‖Ā‖·‖r̄‖, and for λ > 0 it
+// is the one that ends the run (the augmented system is never consistent
+// unless w_λ = 0). Both are evaluated on GD's recursively updated residual,
+// refreshed every 50 steps. The default cap is 20000 + 50·min(n, p) iterations
 // (WithMaxIter); reaching it returns ErrNotConverged. The forward-error
 // certificate is LSQR's with σ̂² the smallest Rayleigh quotient of XᵀX + λI
 // along the gradients (at least σ_min(X)² + λ on the row space of X, where
