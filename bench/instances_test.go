@@ -293,8 +293,8 @@ func matrixSize(path string) (int, int, error) {
 }
 
 // matrixInstances lists the least-squares problems of dir: every foo.mtx or
-// foo.mtx.gz with a right-hand side foo_rhs1.mtx[.gz]. Matrices without one
-// are reported in skipped.
+// foo.mtx.gz with a right-hand side foo_rhs1.mtx[.gz]. Matrices without one,
+// or that cannot be read, are reported in skipped.
 func matrixInstances(dir string) (out []*instance, skipped []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -321,7 +321,10 @@ func matrixInstances(dir string) (out []*instance, skipped []string, err error) 
 		}
 		n, p, err := matrixSize(files[b])
 		if err != nil {
-			return nil, nil, err
+			// One unreadable file must not stop the other benchmarks; the
+			// note goes to the results file.
+			skipped = append(skipped, fmt.Sprintf("%s: %v", b, err))
+			continue
 		}
 		out = append(out, matrixMarket(b, files[b], rhs, n, p))
 	}
