@@ -23,7 +23,8 @@
 //     error wrapping ErrIllConditioned (normal equations when κ²·u is too large,
 //     full-rank QR/LQ on a rank-deficient X) or ErrNotConverged (an iterative
 //     method that reached its iteration cap). The rank-revealing solvers ("svd",
-//     "cod") never refuse.
+//     "cod") never refuse for conditioning; they return ErrIllConditioned
+//     only when X⁺y itself is not representable in float64 (it overflows).
 //   - ErrShape: len(y) ≠ rows of X, or an empty X. ErrNotFinite: NaN or ±Inf in
 //     X or y. ErrBadParameter: a negative or NaN λ, a non-positive tolerance, a
 //     non-positive iteration cap, and the like. No input makes Solve panic.

@@ -34,7 +34,12 @@ type Report struct {
 	// Rank is the numerical rank a rank-revealing method used (0 when the
 	// method does not determine a rank).
 	Rank int
-	// Cond is the solver's own estimate of κ₂(X) (0 when it has none).
+	// Cond is the solver's own estimate of the condition of X (0 when it has
+	// none). Its kind varies by method: σ₁/σ_r for "svd", a LAPACK 1-norm
+	// estimate for the Cholesky and QR solvers, a Frobenius-type estimate
+	// ‖X‖_F·‖X⁺‖ for LSQR and LSMR, a Ritz or Rayleigh-quotient ratio for CGLS
+	// and the gradient methods; see each solver's doc. Treat it as an order of
+	// magnitude, not as κ₂ to several digits.
 	Cond float64
 }
 
