@@ -12,10 +12,11 @@ test:
 	$(GO) vet ./...
 	$(GO) test ./...
 
-# The property suite (props) with 10× its default checks (RAPID_CHECKS=200;
-# about ten minutes); -race catches data races in the concurrency checks.
+# The property suite (props) with 10× rapid's default checks (RAPID_CHECKS=1000,
+# a few minutes), then its hygiene (concurrency) checks under the race detector.
 test-long:
-	RAPID_CHECKS=200 $(GO) test -race -timeout 60m ./props
+	RAPID_CHECKS=1000 $(GO) test -count 1 -timeout 60m ./props
+	$(GO) test -count 1 -race -run '/hygiene$$' ./props
 
 # Solve one n = p problem with every solver and print a table.
 demo:

@@ -1,33 +1,12 @@
 package props
 
 import (
-	"flag"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/minnorm/lstsq/solvers"
 	"gonum.org/v1/gonum/mat"
 )
-
-// defaultChecks is the number of cases per property in a plain `go test`
-// run (rapid's own default is 100): the suite runs some 150 properties over
-// every solver, and `make test` must stay within its budget. RAPID_CHECKS or
-// -rapid.checks override it (`make test-long` runs 10× as many); -short
-// divides by 5 as usual.
-const defaultChecks = "20"
-
-func TestMain(m *testing.M) {
-	flag.Parse()
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "rapid.checks" })
-	if _, ok := os.LookupEnv("RAPID_CHECKS"); !ok && !set {
-		if err := flag.Set("rapid.checks", defaultChecks); err != nil {
-			panic(err)
-		}
-	}
-	os.Exit(m.Run())
-}
 
 // TestReference runs the suite on the reference solvers of
 // reference_test.go: it must pass, or a tolerance is too tight.
