@@ -1,6 +1,9 @@
 package solvers
 
-import "gonum.org/v1/gonum/mat"
+import (
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+)
 
 // RidgeSVD is the "ridge-svd" solver: ridge regression from one thin SVD
 // X = U·diag(σ)·Vᵀ of the n×p X (k = min(n, p) singular values),
@@ -107,66 +110,44 @@ func (s *RidgeSVD) filtered(X, Y *mat.Dense, lambdas []float64) ([]*mat.Dense, e
 }
 
 // filter factors the scaled n×p X = U·diag(σ)·Vᵀ once and returns, for each
-// λ, the p×k matrix V·diag(f_λ(σ))·UᵀY.
+// λ, the p×m matrix V·diag(f_λ(σ))·UᵀY, overwriting X and Y. It never forms U:
+// X is bidiagonalised as for "svd" (X = Q·B·Pᵀ, see SVD), the rotations of
+// the bidiagonal SVD B = U_B·Σ·V_Bᵀ are applied to C = QᵀY and accumulated
+// into V_Bᵀ, and w_λ = P·V_B·diag(f_λ(σ))·U_BᵀC.
 func (s *RidgeSVD) filter(X, Y *mat.Dense, lambdas []float64) ([]*mat.Dense, Report, error) {
 	n, p := X.Dims()
-	var svd mat.SVD
-	if !svd.Factorize(X, mat.SVDThin) {
+	bd := bidiagonalize(X)
+	C := bd.applyQT(Y.RawMatrix()) // k×m: the coordinates of Y in Q's basis
+	sv, ok := bd.rotate(C)         // now U_BᵀC
+	if !ok {
 		return nil, Report{}, refusal(s.Name(), ErrNotConverged, "the SVD iteration did not converge")
 	}
-	sigma := svd.Values(nil)
-	var U, V, C mat.Dense
-	svd.UTo(&U)
-	svd.VTo(&V)
-	C.Mul(U.T(), Y) // k×m: the coordinates of Y in the left singular basis
+	sigma := sv.sigma
 
-	rep := Report{Rank: ridgeKept(sigma, s.rcond(n, p, 0))}
+	rep := Report{Rank: svdRank(sigma, svdRCond(&s.cfg, n, p, 0))}
 	if rep.Rank > 0 {
 		rep.Cond = sigma[0] / sigma[rep.Rank-1]
 	}
 
-	k, m := C.Dims()
-	D := mat.NewDense(k, m, nil)
+	k, m := C.Rows, C.Cols
+	D := blas64.General{Rows: k, Cols: m, Stride: m, Data: make([]float64, k*m)}
 	Ws := make([]*mat.Dense, len(lambdas))
 	for l, lambda := range lambdas {
-		r := ridgeKept(sigma, s.rcond(n, p, lambda))
-		D.Zero()
-		for i := 0; i < r; i++ {
-			f := ridgeFilter(sigma[i], lambda)
-			for j := 0; j < m; j++ {
-				D.Set(i, j, f*C.At(i, j))
+		r := svdRank(sigma, svdRCond(&s.cfg, n, p, lambda))
+		for i := 0; i < k; i++ {
+			f := 0.0
+			if i < r {
+				f = ridgeFilter(sigma[i], lambda)
+			}
+			src, dst := C.Data[i*C.Stride:i*C.Stride+m], D.Data[i*m:(i+1)*m]
+			for j := range dst {
+				dst[j] = f * src[j]
 			}
 		}
-		Ws[l] = mat.NewDense(p, m, nil)
-		Ws[l].Mul(&V, D)
+		sv.combine(D)
+		Ws[l] = bd.applyP(D)
 	}
 	return Ws, rep, nil
-}
-
-// rcond returns the relative cut-off for penalty λ on an n×p X: the
-// WithRCond value if given, else numpy's ε·max(n, p) at λ = 0 and 0 for λ > 0.
-func (s *RidgeSVD) rcond(n, p int, lambda float64) float64 {
-	switch {
-	case s.cfg.set&optRCond != 0:
-		return s.cfg.rcond
-	case lambda == 0:
-		return 0x1p-52 * float64(max(n, p))
-	}
-	return 0
-}
-
-// ridgeKept returns how many of the singular values sigma, sorted largest first,
-// lie strictly above rcond·σ_max.
-func ridgeKept(sigma []float64, rcond float64) int {
-	if len(sigma) == 0 {
-		return 0
-	}
-	cut := rcond * sigma[0]
-	r := 0
-	for r < len(sigma) && sigma[r] > cut {
-		r++
-	}
-	return r
 }
 
 // ridgeFilter returns f_λ(σ) = σ/(σ² + λ) for σ > 0, written as 1/(σ + λ/σ)
