@@ -55,7 +55,8 @@
 //     small integer matrices, rank-deficient ones included.
 //  5. penrose: the four Penrose conditions, for a solvers.Pseudoinverter.
 //  6. equivariance: permutations, scaling, rotations, duplicated columns.
-//  7. ridge-solution, ridge-path: ridge normal equations and formula, the
+//  7. ridge-solution, ridge-exact, ridge-path: ridge normal equations and
+//     the primal/dual formula (planted, and exact on integer matrices), the
 //     λ → 0 limit on both sides of the threshold, ‖w_λ‖ decreasing in λ,
 //     duplicated features.
 //  8. started-gradient (GD from w₀ → X⁺y + P_null·w₀) and early-stopping

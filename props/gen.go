@@ -32,6 +32,10 @@ type Problem struct {
 	// (planted) or in exact rational arithmetic (integer).
 	W, R   *mat.VecDense
 	Oracle bool
+
+	// exactX and exactY are X and y as rationals (integer problems only).
+	exactX *exact.Matrix
+	exactY []*big.Rat
 }
 
 // Dims returns n and p.
@@ -306,7 +310,7 @@ func integerProblem(rows [][]int64, yi []int64, lay string) *Problem {
 		er[i] = new(big.Rat).Sub(ey[i], Xw[i])
 	}
 	pr := &Problem{Kind: "integer", Layout: lay, X: X, Y: y,
-		W: exact.VecFloat(ew), R: exact.VecFloat(er), Oracle: true}
+		W: exact.VecFloat(ew), R: exact.VecFloat(er), Oracle: true, exactX: EX, exactY: ey}
 	fillSVD(pr, exact.Rank(EX))
 	return pr
 }

@@ -65,7 +65,7 @@ func starter(s solvers.Solver) func(mat.Vector) solvers.Solver {
 }
 
 // RidgeProperties returns the ridge properties for the solvers newSolver
-// makes: ridge-solution, ridge-path, early-stopping, hygiene and bad-input
+// makes: ridge-solution, ridge-exact, ridge-path, early-stopping, hygiene and bad-input
 // (the last two at a drawn λ).
 func RidgeProperties(newSolver func(lambda float64) solvers.Solver) []Property {
 	var ps []Property
@@ -74,6 +74,7 @@ func RidgeProperties(newSolver func(lambda float64) solvers.Solver) []Property {
 		ps = append(ps, Property{Name: name, Check: build(tl), tally: tl})
 	}
 	add("ridge-solution", func(tl *tally) func(*rapid.T) { return ridgeSolution(newSolver, tl) })
+	add("ridge-exact", func(tl *tally) func(*rapid.T) { return ridgeExact(newSolver, tl) })
 	add("ridge-path", func(tl *tally) func(*rapid.T) { return ridgePath(newSolver, tl) })
 	add("early-stopping", func(tl *tally) func(*rapid.T) { return earlyStopping(newSolver, tl) })
 	add("hygiene", func(tl *tally) func(*rapid.T) { return ridgeHygiene(newSolver, tl) })

@@ -3,6 +3,9 @@ package props
 import (
 	"fmt"
 	"math"
+	"math/big"
+
+	"github.com/minnorm/lstsq/props/exact"
 
 	"github.com/minnorm/lstsq/solvers"
 	"gonum.org/v1/gonum/mat"
@@ -146,6 +149,43 @@ func ridgeSolution(newSolver func(float64) solvers.Solver, tl *tally) func(*rapi
 		}
 		if got, tol := distance(w, rc.w), rc.forward(a); !(got <= tol) {
 			t.Fatalf("ridge formula: ‖ŵ − V·diag(σ²/(σ²+λ))·VᵀW‖ = %.3g > tolerance %.3g (λ = %.3g, κ_λ = %.3g)", got, tol, rc.lambda, rc.kappa)
+		}
+	}
+}
+
+// RidgeExact is property 7 against exact arithmetic: on small integer
+// matrices (n, p ≤ 6, entries in [−3, 3], duplicated rows and columns, so
+// often rank-deficient) and λ = k/8, k = 1…64, the answer matches
+// (XᵀX + λI)⁻¹Xᵀy = Xᵀ(XXᵀ + λI)⁻¹y computed in rational arithmetic
+// (exact.Ridge, primal when p ≤ n and dual otherwise), within the forward
+// bound above.
+func RidgeExact(newSolver func(lambda float64) solvers.Solver) func(*rapid.T) {
+	return ridgeExact(newSolver, new(tally))
+}
+
+func ridgeExact(newSolver func(float64) solvers.Solver, tl *tally) func(*rapid.T) {
+	a := accuracyOf(newSolver(1))
+	gen := integerGen(6)
+	return func(t *rapid.T) {
+		pr := gen.Draw(t, "problem")
+		k := rapid.Int64Range(1, 64).Draw(t, "8λ")
+		lambda := float64(k) / 8
+		want := exact.VecFloat(exact.Ridge(pr.exactX, pr.exactY, big.NewRat(k, 8)))
+		X, y := pr.Args()
+		w, ok := solve(t, tl, newSolver(lambda), X, y)
+		if !ok {
+			return
+		}
+		_, p := pr.Dims()
+		smin := 0.0
+		if pr.Rank == p {
+			smin = pr.Sigma[p-1]
+		}
+		r := residual(pr.X, pr.Y, want)
+		rc := ridgeBounds(pr, lambda, want, pr.Sigma1(), smin, math.Sqrt(sqr(norm2(r))+lambda*sqr(norm2(want))), pr.M())
+		if got, tol := distance(w, want), rc.forward(a); !(got <= tol) {
+			t.Fatalf("ridge exact: ‖ŵ − w_λ‖ = %.3g > tolerance %.3g (λ = %v)\nŵ   = %v\nw_λ = %v",
+				got, tol, lambda, mat.Formatted(w.T()), mat.Formatted(want.T()))
 		}
 	}
 }
