@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -57,18 +58,20 @@ func (r *recorder) fail(msg string) {
 	}
 }
 
-// catch runs the properties in order and returns the first one that fails,
-// with rapid's first message line.
-func catch(ps []Property) (property, msg string, ok bool) {
+// catch runs every property and returns the names of those that fail, with
+// the first failing property's first message line.
+func catch(ps []Property) (caughtBy []string, msg string) {
 	for _, p := range ps {
 		r := &recorder{name: "planted/" + p.Name}
 		rapid.Check(r, p.Check)
 		if r.Failed() {
-			line, _, _ := strings.Cut(r.msg, "\n")
-			return p.Name, line, true
+			if msg == "" {
+				msg, _, _ = strings.Cut(r.msg, "\n")
+			}
+			caughtBy = append(caughtBy, p.Name)
 		}
 	}
-	return "", "", false
+	return caughtBy, msg
 }
 
 // setFlag sets a rapid flag for the duration of the test.
@@ -211,6 +214,11 @@ func (panicsOnNaN) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 func TestPlantedBugs(t *testing.T) {
 	setFlag(t, "rapid.nofailfile", "true")
 	setFlag(t, "rapid.shrinktime", "2s")
+	// Enough cases that each bug is met even under -short or a small
+	// RAPID_CHECKS (each is caught within about ten cases).
+	if n, _ := strconv.Atoi(flag.Lookup("rapid.checks").Value.String()); n < 100 {
+		setFlag(t, "rapid.checks", "100")
+	}
 	ones := func(p int) mat.Vector {
 		v := mat.NewVecDense(p, nil)
 		for i := 0; i < p; i++ {
@@ -232,9 +240,9 @@ func TestPlantedBugs(t *testing.T) {
 	}
 	caught := 0
 	for _, b := range bugs {
-		if prop, msg, ok := catch(b.props); ok {
+		if by, msg := catch(b.props); len(by) > 0 {
 			caught++
-			t.Logf("caught %-58q by %-16s %s", b.name, prop, msg)
+			t.Logf("caught %q by %s\n\tfirst: %s", b.name, strings.Join(by, ", "), msg)
 		} else {
 			t.Errorf("NOT caught: %q passes every property", b.name)
 		}
