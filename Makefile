@@ -80,3 +80,24 @@ peers:
 	{ $(PEERS_PY) bench/peers/peers.py --count $(COUNT) --benchtime $(BENCHTIME) --bench '$(PEERS_BENCH)' \
 		$(PEERS_FLAGS) bench/results/instances; echo $$? > $$f.rc; } | tee $$f; \
 	rc=$$(cat $$f.rc); rm -f $$f.rc; echo "results: $$f"; exit $$rc
+
+# --- The OpenBLAS backend (build tag openblas: cgo, OpenBLAS and LAPACKE) -----
+# The default build stays pure Go; these targets build with -tags openblas.
+.PHONY: install-openblas test-openblas bench-openblas
+
+# Debian's libopenblas-dev and liblapacke-dev, installed when missing (root).
+install-openblas:
+	@dpkg -s libopenblas-dev liblapacke-dev >/dev/null 2>&1 || { \
+		echo "installing Debian's libopenblas-dev liblapacke-dev (needs root)"; \
+		apt-get update && apt-get install -y libopenblas-dev liblapacke-dev; } || { \
+		echo "the openblas build needs a C compiler and Debian's libopenblas-dev and liblapacke-dev:"; \
+		echo "  sudo apt-get install -y gcc libopenblas-dev liblapacke-dev"; exit 1; }
+
+# The solvers' tests and the property suite on the OpenBLAS backend.
+test-openblas: install-openblas
+	CGO_ENABLED=1 $(GO) test -tags openblas ./solvers/... ./props/...
+
+# make bench on the OpenBLAS backend (same variables as bench):
+# bench/results/bench-openblas-<time>.txt, to compare with make benchstat.
+bench-openblas: install-openblas
+	@kind=bench-openblas; extra=; export CGO_ENABLED=1 GOFLAGS="$$($(GO) env GOFLAGS) -tags=openblas"; $(BENCH_RUN)
