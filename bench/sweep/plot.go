@@ -53,11 +53,23 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 }
 
 func tickLabel(v float64) string {
-	e := math.Log10(v)
-	if math.Abs(e) >= 4 && math.Abs(e-math.Round(e)) < 1e-9 {
-		return fmt.Sprintf("1e%d", int(math.Round(e)))
+	if v >= 1e-3 && v < 1e5 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
+	m, e := v, 0
+	for m >= 10 {
+		m, e = m/10, e+1
+	}
+	for m < 1 {
+		m, e = m*10, e-1
+	}
+	if math.Abs(m-math.Round(m)) < 1e-9 {
+		m = math.Round(m)
+	}
+	if m == 1 {
+		return fmt.Sprintf("1e%d", e)
+	}
+	return fmt.Sprintf("%ge%d", m, e)
 }
 
 // newLogLog returns a plot with log axes, labels and a grid.
@@ -177,11 +189,34 @@ func save(dir, base string, w, h vg.Length, plots [][]*plot.Plot) ([]string, err
 		dc := draw.New(c)
 		tiles := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Inch / 5, PadY: vg.Inch / 5,
 			PadLeft: vg.Inch / 20, PadRight: vg.Inch / 10, PadTop: vg.Inch / 20, PadBottom: vg.Inch / 20}
+		// gonum plot (v0.17) reserves room for a y-axis label around the
+		// arithmetic midpoint 0.5·(min + max) of the data range, which on a
+		// log axis lies near the top, so a long label shrinks the data area
+		// from above. For a log y axis the label is therefore drawn by
+		// drawYLabel, centred on the tile, while a one-space label keeps its
+		// width reserved (also while Align measures the plots).
+		labels := make(map[*plot.Plot]string)
+		for _, row := range plots {
+			for _, p := range row {
+				if p == nil || p.Y.Label.Text == "" {
+					continue
+				}
+				if _, ok := p.Y.Scale.(plot.LogScale); ok {
+					labels[p] = p.Y.Label.Text
+					p.Y.Label.Text = " "
+				}
+			}
+		}
 		canvases := plot.Align(plots, tiles, dc)
 		for i := range plots {
-			for j := range plots[i] {
-				if plots[i][j] != nil {
-					plots[i][j].Draw(canvases[i][j])
+			for j, p := range plots[i] {
+				if p == nil {
+					continue
+				}
+				p.Draw(canvases[i][j])
+				if label, ok := labels[p]; ok {
+					p.Y.Label.Text = label
+					drawYLabel(p, canvases[i][j])
 				}
 			}
 		}
@@ -242,7 +277,7 @@ func PlotConditioning(dir string, rows []CondRow) ([]string, error) {
 		style{i: 0, points: true, hollow: true, colour: color.Black}); err != nil {
 		return nil, err
 	}
-	p.Y.Max *= 12 // head room for the legend above the peak
+	headroom(p, 4)
 	return save(dir, "conditioning", plotW, plotH, [][]*plot.Plot{{p}})
 }
 
@@ -303,7 +338,7 @@ func PlotSolvers(dir string, rows []SolverRow) ([]string, error) {
 		by[r.Solver] = append(by[r.Solver], r)
 	}
 	pt := newLogLog(fmt.Sprintf("Solve time (median), n = %d", n), "γ = p/n", "seconds per solve")
-	pe := newLogLog(fmt.Sprintf("Forward error ‖ŵ − w*‖/‖w*‖ (median), w* = pinv(X)·y, n = %d", n), "γ = p/n", "relative forward error (w* refined in double-double)")
+	pe := newLogLog(fmt.Sprintf("Forward error ‖ŵ − w*‖/‖w*‖ (median), w* = pinv(X)·y, n = %d", n), "γ = p/n", "‖ŵ − w*‖/‖w*‖ (w* refined in double-double)")
 	pt.Legend.Left = true
 	pe.Legend.Left = true
 	var paths []string
@@ -353,10 +388,11 @@ func PlotSolvers(dir string, rows []SolverRow) ([]string, error) {
 	}
 	// Head room above the data for the legend.
 	if ymaxT > 0 {
-		pt.Y.Min, pt.Y.Max = yminT/2, ymaxT*math.Pow(10, 0.12*float64(len(names)))
+		pt.Y.Min, pt.Y.Max = yminT/2, ymaxT
 	}
-	pe.Y.Max = pe.Y.Max * math.Pow(10, 0.25*float64(len(names)+2))
 	pe.Y.Min = math.Min(pe.Y.Min, u/2)
+	headroom(pt, len(names))
+	headroom(pe, len(names)+2)
 	for _, x := range []struct {
 		p    *plot.Plot
 		base string
@@ -430,7 +466,7 @@ func PlotRisk(dir string, rows []RiskRow, sigma2, r2 float64) ([]string, error) 
 			}
 		}
 	}
-	p.Y.Max *= 30 // head room for the legend
+	headroom(p, 6)
 	return save(dir, "risk", plotW, plotH, [][]*plot.Plot{{p}})
 }
 
@@ -482,7 +518,7 @@ func PlotDigits(dir string, rows []DigitsRow) ([]string, error) {
 			q75 = append(q75, r.TestMSEQ75)
 			zo = append(zo, r.ZeroOneMedian)
 		}
-		label := "min-norm Φ⁺Y"
+		label := "min-norm pinv(Φ)·Y"
 		if m != EstMinNorm {
 			label = fmt.Sprintf("ridge λ = %g", by[m][0].Lambda)
 		}
@@ -507,8 +543,9 @@ func PlotDigits(dir string, rows []DigitsRow) ([]string, error) {
 		}
 	}
 	pm.Legend.Add("dashed: quartiles over seeds")
-	pm.Y.Max *= 10
 	pz.Y.Min, pz.Y.Max = 0, 1
+	headroom(pm, 4)
+	headroom(pz, 3)
 	for _, p := range []*plot.Plot{pm, pz} {
 		if err := addVLine(p, float64(n), "N = n"); err != nil {
 			return nil, err
@@ -547,4 +584,36 @@ func fixLogRange(a *plot.Axis) {
 	if a.Min == a.Max {
 		a.Min, a.Max = a.Min/2, a.Max*2
 	}
+}
+
+// headroom raises the top of the y range so that a legend of the given
+// number of entries, drawn at the top, stays clear of the data: the data keep
+// the fraction 1 − f of the height, f the legend's share (about 11 points per
+// entry of the roughly 290-point data area).
+func headroom(p *plot.Plot, entries int) {
+	f := math.Min(float64(entries)*11/290, 0.6)
+	if _, ok := p.Y.Scale.(plot.LogScale); ok {
+		fixLogRange(&p.Y)
+		d := math.Log10(p.Y.Max / p.Y.Min)
+		p.Y.Max = p.Y.Min * math.Pow(10, d/(1-f))
+		return
+	}
+	p.Y.Max = p.Y.Min + (p.Y.Max-p.Y.Min)/(1-f)
+}
+
+// drawYLabel draws the y-axis label of p on its tile c, rotated, centred
+// vertically on the data area (approximately: below the title, above an
+// x axis of about 30 points).
+func drawYLabel(p *plot.Plot, c draw.Canvas) {
+	label := p.Y.Label.Text
+	sty := p.Y.Label.TextStyle
+	sty.Rotation += math.Pi / 2
+	top := c.Max.Y
+	if p.Title.Text != "" {
+		top -= p.Title.TextStyle.Rectangle(p.Title.Text).Size().Y + p.Title.Padding
+	}
+	const xAxisHeight = 30 // points: tick labels and the x label, roughly
+	y := (c.Min.Y + xAxisHeight + top) / 2
+	x := c.Min.X + p.Y.Label.TextStyle.Height(label) - p.Y.Label.TextStyle.FontExtents().Descent
+	c.FillText(sty, vg.Point{X: x, Y: y}, label)
 }

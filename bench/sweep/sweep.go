@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -389,10 +390,22 @@ func sqDist(a, b []float64) float64 {
 // aggregate turns the per-instance results into the report's rows.
 func aggregate(cfg *Config, ps []int, all [][]instanceResult) *Result {
 	res := &Result{}
+	// One message per kind: the text up to the third ": " (a solver's name
+	// and its sentinel, "cgls: solvers: iteration did not converge"), so
+	// that iteration counts in the detail do not multiply it.
 	seen := map[string]bool{}
 	note := func(msg string) {
-		if msg != "" && !seen[msg] {
-			seen[msg] = true
+		key, rest := "", msg
+		for range 3 {
+			i := strings.Index(rest, ": ")
+			if i < 0 {
+				key, rest = key+rest, ""
+				break
+			}
+			key, rest = key+rest[:i+2], rest[i+2:]
+		}
+		if msg != "" && !seen[key] {
+			seen[key] = true
 			res.Problems = append(res.Problems, msg)
 		}
 	}

@@ -35,7 +35,7 @@ func WriteSummary(w io.Writer, res *Result, sigma2, r2 float64, digits []DigitsR
 		}
 		for _, c := range res.Conditioning {
 			mn, ro, gd := risk[[2]any{c.P, EstMinNorm}], risk[[2]any{c.P, EstRidgeOpt}], risk[[2]any{c.P, EstGDEarly}]
-			fmt.Fprintf(tw, "%.3g\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Gamma, c.P,
+			fmt.Fprintf(tw, "%.4g\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Gamma, c.P,
 				tf(c.KappaMedian, "%.4g"), tf(c.MPLimit, "%.4g"),
 				tf(mn.RiskMedian, "%.4g"), tf(mn.RiskMean, "%.4g"), tf(mn.Theory, "%.4g"),
 				tf(ro.RiskMedian, "%.4g"), tf(ro.Theory, "%.4g"), tf(gd.RiskMedian, "%.4g"))
