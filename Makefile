@@ -53,7 +53,7 @@ BENCH_RUN = mkdir -p bench/results; \
 
 .PHONY: bench bench-long benchstat peers
 
-# Time every solver on the default instances (count 6; about 10 minutes).
+# Time every solver on the default instances (count 6; about 9 minutes idle).
 bench:
 	@kind=bench; extra=; $(BENCH_RUN)
 
