@@ -48,6 +48,7 @@ var accuracyClaims = map[string]Accuracy{
 	"lsqr":          {Eps: iterTol},
 	"lsmr":          {Eps: iterTol},
 	"rek":           {Eps: iterTol},
+	"sketch":        {Eps: iterTol}, // LSQR's rule on the preconditioned problem: error ≲ tol·κ·(1 + ‖r‖/(‖X‖‖w‖)) (sketch.go)
 	"ridge-lsqr":    {Eps: iterTol},
 	"ridge-gd":      {Eps: iterTol},
 }

@@ -113,6 +113,7 @@ var models = map[string]accuracyModel{
 	"lsqr":       {tol: 1e-10},
 	"lsmr":       {tol: 1e-10},
 	"rek":        {tol: 1e-10, kappaFSquared: true}, // Zouzias–Freris stopping rule (rek.go)
+	"sketch":     {tol: 1e-14},                      // LSQR's rule on the preconditioned X·N: error ≲ τκ(1 + ‖r*‖/(σ₁‖w*‖)), inside τκ + τκ² (sketch.go)
 	"ridge-chol": {squares: true},
 	"ridge-dual": {squares: true},
 	"ridge-svd":  {},

@@ -30,6 +30,7 @@ var (
 		"lsqr":          func(o ...solvers.Option) solvers.Solver { return solvers.NewLSQR(o...) },
 		"lsmr":          func(o ...solvers.Option) solvers.Solver { return solvers.NewLSMR(o...) },
 		"rek":           func(o ...solvers.Option) solvers.Solver { return solvers.NewREK(o...) },
+		"sketch":        func(o ...solvers.Option) solvers.Solver { return solvers.NewSketch(o...) },
 	}
 	ridgeCtors = map[string]func(float64, ...solvers.Option) solvers.Solver{
 		"ridge-chol": func(l float64, o ...solvers.Option) solvers.Solver { return solvers.NewRidgeChol(l, o...) },

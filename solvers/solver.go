@@ -65,6 +65,7 @@ func MinNorm() []Solver {
 		NewLSQR(),
 		NewLSMR(),
 		NewREK(),
+		NewSketch(),
 	}
 }
 

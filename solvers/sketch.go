@@ -1,0 +1,462 @@
+package solvers
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Sketch is the "sketch" solver: sketch-and-precondition in the manner of
+// Blendenpik (Avron, Maymounkov & Toledo, SIAM J. Sci. Comput. 32(3), 2010)
+// and LSRN (Meng, Saunders & Mahoney, SIAM J. Sci. Comput. 36(2), 2014), for
+// strongly rectangular X: a random sketch of X gives a preconditioner that
+// makes the problem well conditioned whatever κ(X) is, and LSQR (the
+// package's, lsqr.go) solves the preconditioned problem in a few dozen
+// iterations. It returns the minimum-norm solution
+//
+//	w* = X⁺y:  minimize over w: ‖y − X·w‖₂, and among those ‖w‖₂.
+//
+// # Method, tall X (n×p, n ≥ 10·p)
+//
+//  1. Sketch: B = S·X, s×p with s = 2p + 8 rows, where S is an s×n sparse
+//     sign embedding: each column of S has ζ = min(8, s) non-zero entries
+//     ±1/√ζ in distinct random rows (Meng & Mahoney, STOC 2013; the
+//     parameters Martinsson & Tropp recommend, Acta Numerica 29, 2020, §9).
+//     Forming B costs 2ζ·n·p flops, against 2s·n·p for a Gaussian S.
+//
+//  2. Factor the small B by a complete orthogonal decomposition, as the "cod"
+//     solver does: B·P = Q·R with column pivoting, the rank r from the
+//     diagonal of R (the cut-off of "cod" and "svd", |R_ii| > ε·max(n, p)·|R₁₁|),
+//     and when r < p an LQ step [R₁₁ R₁₂] = [L 0]·Z. The preconditioner is
+//     the p×r matrix
+//
+//     N = P·Zᵀ·[L⁻¹; 0]   (N = P·R⁻¹ when r = p),   so that   S·X·N = Q₁,
+//
+//     with Q₁ the first r columns of Q: orthonormal. This is LSRN's
+//     N = V·Σ⁻¹ with the SVD of B replaced by the cheaper COD; what matters
+//     is the same two facts. (a) S·(X·N) has orthonormal columns, so the
+//     singular values of X·N are the reciprocals of those of S on the range
+//     of X·N, which a subspace embedding keeps near 1: κ(X·N) = O(1) for any
+//     κ(X). (b) range(N) = row space of B ⊆ row space of X, with equality
+//     when the sketch preserves the rank (r = rank X), so w = N·z stays in
+//     the row space and the min-norm z* of min‖X·N·z − y‖ gives
+//     N·z* = X⁺y: writing X = U_r·Σ_r·V_rᵀ and N = V_r·K with K r×r
+//     invertible, (X·N)⁺ = K⁻¹·Σ_r⁻¹·U_rᵀ and N·(X·N)⁺·y = V_r·Σ_r⁻¹·U_rᵀ·y.
+//     A plain QR preconditioner R⁻¹ exists only when B has full column
+//     rank; the COD (like LSRN's SVD) also handles rank-deficient X.
+//
+//  3. LSQR on the n×r matrix A = X·N, then w = N·z.
+//
+// # Method, wide X (p ≥ 10·n)
+//
+// The same steps on Xᵀ, preconditioning from the left as LSRN does for
+// under-determined problems: B = S·Xᵀ (s×n, s = 2n + 8, S sparse sign s×p),
+// its COD gives the n×r matrix M = P·Zᵀ·[L⁻¹; 0] with S·Xᵀ·M orthonormal,
+// and LSQR solves min‖w‖ subject to the r×p system (Mᵀ·X)·w = Mᵀ·y. Its
+// matrix has full row rank r and κ = O(1), and its min-norm solution is X⁺y
+// directly (no back-transformation): with X = U_r·Σ_r·V_rᵀ and
+// M = U_r·K, Mᵀ·X = Kᵀ·Σ_r·V_rᵀ and (Mᵀ·X)⁺·Mᵀ·y = V_r·Σ_r⁻¹·U_rᵀ·y.
+//
+// # Near the threshold (0.1 < γ = p/n < 10)
+//
+// There the sketch would be nearly as large as X and gain nothing; "sketch"
+// hands such problems to the "cod" solver unchanged (Report.Iterations = 0,
+// Report.Rank from "cod"). The sketch path is used for γ ≤ 0.1 and γ ≥ 10.
+//
+// # The A = X·N product, and iterative refinement
+//
+// LSQR runs on A formed explicitly (one matrix product, n·p·r flops) because
+// lsqr.go's loop works on a dense matrix, not an operator; applying N and X
+// in turn would save that product and the memory of A. Forming A rounds: row
+// by row fl(A) = X·(N + δN) with |δN| ≲ p·u·|N|, a relative error of order
+// u·κ(X) in A, so the first answer w₁ is forward-accurate (error about
+// κ·u) but its residual y − X·w₁ can be κ times larger than a
+// backward-stable one (Meier, Nakatsukasa, Townsend & Webb, SIAM J. Matrix
+// Anal. Appl. 45(2), 2024, show this for sketch-and-precondition in general).
+// "sketch" therefore refines (Epperly, Meier & Nakatsukasa, "Fast randomized
+// least-squares solvers can be just as accurate and stable as classical
+// direct solvers", 2024): with the true residual r_k = y − X·w_k it solves
+// the same preconditioned problem for r_k and adds the correction, at most
+// three times, until r_k meets LSQR's stopping rule (lsqr.go) with the true
+// residual and ‖X‖_F, or ‖Xᵀr_k‖ reaches the rounding level of its own
+// computation, ‖Xᵀr‖ ≤ 8u·‖X‖_F·(‖X‖_F·‖w‖ + ‖y‖ + ‖r‖). The first solve uses the
+// tolerance tol (WithTol, default 1e-14 as for "lsqr"); a correction, whose
+// right-hand side r_k is small, uses tol·‖y‖/‖r_k‖ within [tol, 10⁻⁶], which
+// asks for the same absolute accuracy.
+//
+// # Forward-error certificate
+//
+// The answer passes the certificate shared with the iterative solvers
+// (lsqr.go) on the original X: E = min(‖r‖/(σ̂·‖w‖), ‖Xᵀr‖/(σ̂²·‖w‖)),
+// refused above 10⁻⁴. Here σ̂ is not an estimate but a bound: for v = N·a in
+// range(N),
+//
+//	‖X·v‖ ≥ ‖S·X·N·a‖/‖S‖₂ = ‖a‖/‖S‖₂ ≥ ‖v‖/(‖S‖₂·‖N‖₂),
+//
+// so σ̂ = 1/(β_S·β_N) with the computable upper bounds
+// β_S = (max_i Σ_k |(S·Sᵀ)_ik|)^½ ≥ ‖S‖₂ and β_N = min(‖N‖_F, (‖N‖₁‖N‖_∞)^½)
+// ≥ ‖N‖₂ is a lower bound on the smallest singular value of X on range(N),
+// the row space of X when the rank is kept (likewise for Xᵀ on range(M) in
+// the wide case). The bounds cost a factor up to about √r·√(n/s) in σ̂, so
+// E over-states the error and the refusal comes early, near κ ≈ 10¹⁰ for a
+// consistent 4000×200 problem. (Each LSQR run also certifies its own answer
+// on the preconditioned problem, with LSQR's estimate.)
+//
+// # Contract
+//
+// The answer is refused (ErrNotConverged when an LSQR run reaches its cap,
+// WithMaxIter, default 4·r + 20 for each run; ErrIllConditioned by the
+// certificate), or its relative error is about that of LSQR on a
+// well-conditioned problem carried back through N,
+//
+//	‖w − w*‖/‖w*‖ ≲ tol·κ·(c₁ + c₂·‖r*‖/(‖X‖₂‖w*‖)) + c·u·(κ + κ²·‖r*‖/(‖X‖₂‖w*‖)),
+//
+// κ = κ₂(X) and c₁, c₂ = O(κ(X·N)²) = O(1): no κ² in the tolerance term,
+// unlike plain LSQR. The iteration count depends on κ(X·N), set by the
+// oversampling s/r ≈ 2 (LSQR's error falls roughly like (r/s)^(k/2)), not on
+// κ(X). Report.Iterations sums the LSQR iterations of all runs,
+// Report.Rank = r; Report.Cond is 0 (no estimate of κ(X) is made).
+//
+// The sketch is drawn from math/rand/v2's PCG seeded with WithSeed (default
+// 1): the same seed and input give bit-identical output. Options: WithTol,
+// WithMaxIter, WithSeed.
+type Sketch struct {
+	cfg    config
+	always bool // use the sketch path at every shape (tests)
+}
+
+// NewSketch returns the "sketch" solver.
+func NewSketch(opts ...Option) *Sketch {
+	return &Sketch{cfg: newConfig(optTol|optMaxIter|optSeed, opts)}
+}
+
+// Name returns "sketch".
+func (s *Sketch) Name() string { return "sketch" }
+
+// Solve returns X⁺y.
+func (s *Sketch) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
+	w, _, err := s.SolveReport(X, y)
+	return w, err
+}
+
+// SolveReport is Solve with a Report.
+func (s *Sketch) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
+	return solveScaled(s.Name(), &s.cfg, false, 0, X, y, s.core)
+}
+
+const (
+	// sketchDefaultSeed is the seed used without WithSeed.
+	sketchDefaultSeed = 1
+	// sketchStream is the second PCG word, fixed.
+	sketchStream = 0x5ce7c4a11d5eed
+	// sketchZeta is the number of non-zeros per column of S.
+	sketchZeta = 8
+	// sketchMaxRuns bounds the LSQR runs: one solve and up to three corrections.
+	sketchMaxRuns = 4
+	// sketchMaxCorrectionTol is the loosest tolerance of a correction run:
+	// LSQR's own certificate (10⁻⁴) must still pass on it.
+	sketchMaxCorrectionTol = 1e-6
+	// sketchFloor is c·u in the rounding level c·u·‖X‖_F·(‖X‖_F‖w‖ + ‖y‖ + ‖r‖)
+	// of the computed Xᵀ(y − X·w), below which a correction cannot help.
+	sketchFloor = 8 * 0x1p-53
+)
+
+// sketchRows returns the number of rows s of the sketch for k columns.
+func sketchRows(k int) int { return 2*k + 8 }
+
+func (s *Sketch) core(t *task) (*mat.VecDense, Report, error) {
+	n, p := t.X.Dims()
+	if !s.always && 10*p > n && 10*n > p {
+		return (&COD{}).core(t) // near the threshold: see the doc comment
+	}
+	name := s.Name()
+	tall := n >= p
+	m, k := n, p // X is m×k when tall; Xᵀ is when wide
+	if !tall {
+		m, k = p, n
+	}
+	seed := uint64(sketchDefaultSeed)
+	if t.cfg.set&optSeed != 0 {
+		seed = t.cfg.seed
+	}
+	S := newSparseSign(rand.New(rand.NewPCG(seed, sketchStream)), sketchRows(k), m)
+	B := S.sketch(t.X.RawMatrix(), tall)
+	N, r, normN := sketchPreconditioner(B, svdDefaultRCond(n, p))
+	rep := Report{Rank: r}
+	if r == 0 {
+		return nil, rep, refusal(name, ErrIllConditioned, "the sketch of X is zero")
+	}
+	sigmaHat := 1 / (S.norm2Bound() * normN)
+
+	// The preconditioned matrix: X·N (n×r) or Nᵀ·X (r×p).
+	var A mat.Dense
+	if tall {
+		A.Mul(t.X, N)
+	} else {
+		A.Mul(N.T(), t.X)
+	}
+	ar, ac := A.Dims()
+	tol := t.cfg.tolOr(defaultIterTol)
+	maxIter := t.cfg.maxIterOr(krylovCap(ar, ac))
+
+	lp := newLSProblem(t)
+	Nr := N.RawMatrix()
+	w := make([]float64, p)
+	res := append([]float64(nil), lp.y...) // r₀ = y − X·0
+	g := make([]float64, p)
+	rhs := make([]float64, ar)
+	delta := make([]float64, p)
+	normR := lp.normY
+	for run := 0; run < sketchMaxRuns; run++ {
+		// The right-hand side of the preconditioned problem: r_k or Nᵀ·r_k.
+		if tall {
+			copy(rhs, res)
+		} else {
+			blas64.Gemv(blas.Trans, 1, Nr, vec(res), 0, vec(rhs))
+		}
+		if nrm2(rhs) == 0 {
+			break // nothing left to correct
+		}
+		runTol := tol
+		if run > 0 {
+			runTol = math.Min(math.Max(tol*lp.normY/normR, tol), math.Max(sketchMaxCorrectionTol, tol))
+		}
+		cfg := config{set: optTol | optMaxIter, tol: runTol, maxIter: maxIter}
+		z, irep, err := dampedLSQR(name, &task{X: &A, y: mat.NewVecDense(ar, rhs), cfg: &cfg})
+		rep.Iterations += irep.Iterations
+		if err != nil {
+			if run > 0 && errors.Is(err, ErrIllConditioned) {
+				break // the correction is lost in rounding: keep w
+			}
+			return nil, rep, err
+		}
+		zr := z.RawVector().Data
+		if tall {
+			blas64.Gemv(blas.NoTrans, 1, Nr, vec(zr), 0, vec(delta))
+		} else {
+			copy(delta, zr)
+		}
+		blas64.Axpy(1, vec(delta), vec(w))
+
+		// The true residual and gradient decide whether to refine.
+		lp.mulX(res, w)
+		for i := range res {
+			res[i] = lp.y[i] - res[i]
+		}
+		lp.mulXT(g, res)
+		normR, normW, normG := nrm2(res), nrm2(w), nrm2(g)
+		floor := sketchFloor * lp.normXF * (lp.normXF*normW + lp.normY + normR)
+		if stopRule(tol, lp.normXF, lp.normY, normR, normG, normW) || normG <= floor {
+			break
+		}
+	}
+	if _, err := lp.certify(name, w, sigmaHat*sigmaHat); err != nil {
+		return nil, rep, err
+	}
+	return mat.NewVecDense(p, w), rep, nil
+}
+
+// sparseSign is an s×m sparse sign embedding: column j has ζ non-zeros
+// sign[j·ζ+l] in the distinct rows row[j·ζ+l], l < ζ. With s ≥ m it is the
+// m×m identity instead (no sketch: X itself is factored).
+type sparseSign struct {
+	s, m, zeta int
+	row        []int32
+	sign       []float64
+	identity   bool
+}
+
+// newSparseSign draws an s×m sparse sign embedding from rng.
+func newSparseSign(rng *rand.Rand, s, m int) *sparseSign {
+	if s >= m {
+		return &sparseSign{s: m, m: m, identity: true}
+	}
+	zeta := min(sketchZeta, s)
+	S := &sparseSign{s: s, m: m, zeta: zeta, row: make([]int32, m*zeta), sign: make([]float64, m*zeta)}
+	v := 1 / math.Sqrt(float64(zeta))
+	for j := 0; j < m; j++ {
+		rows := S.row[j*zeta : (j+1)*zeta]
+		for l := range rows {
+		draw: // distinct rows: rejection, ζ ≤ 8 ≪ s mostly
+			for {
+				c := int32(rng.IntN(s))
+				for _, prev := range rows[:l] {
+					if prev == c {
+						continue draw
+					}
+				}
+				rows[l] = c
+				break
+			}
+			S.sign[j*zeta+l] = v
+			if rng.Uint64()&1 == 1 {
+				S.sign[j*zeta+l] = -v
+			}
+		}
+	}
+	return S
+}
+
+// sketch returns the s×k matrix S·X (tall: X is m×k) or S·Xᵀ (wide: X is k×m).
+func (S *sparseSign) sketch(X blas64.General, tall bool) *mat.Dense {
+	if tall {
+		k := X.Cols
+		B := mat.NewDense(S.s, k, nil)
+		if S.identity {
+			B.Copy(denseOf(X))
+			return B
+		}
+		Bd := B.RawMatrix().Data
+		for i := 0; i < S.m; i++ { // column i of S times row i of X
+			xi := vec(X.Data[i*X.Stride : i*X.Stride+k])
+			for l := 0; l < S.zeta; l++ {
+				c := int(S.row[i*S.zeta+l])
+				blas64.Axpy(S.sign[i*S.zeta+l], xi, vec(Bd[c*k:(c+1)*k]))
+			}
+		}
+		return B
+	}
+	// Wide: build (S·Xᵀ)ᵀ = X·Sᵀ (k×s) row by row, then transpose.
+	k := X.Rows
+	if S.identity {
+		B := mat.NewDense(S.s, k, nil)
+		B.Copy(denseOf(X).T())
+		return B
+	}
+	Bt := make([]float64, k*S.s)
+	for i := 0; i < k; i++ {
+		xi := X.Data[i*X.Stride : i*X.Stride+S.m]
+		bi := Bt[i*S.s : (i+1)*S.s]
+		for j, x := range xi {
+			if x == 0 {
+				continue
+			}
+			for l := 0; l < S.zeta; l++ {
+				bi[S.row[j*S.zeta+l]] += S.sign[j*S.zeta+l] * x
+			}
+		}
+	}
+	B := mat.NewDense(S.s, k, nil)
+	B.Copy(mat.NewDense(k, S.s, Bt).T())
+	return B
+}
+
+func denseOf(X blas64.General) *mat.Dense {
+	var d mat.Dense
+	d.SetRawMatrix(X)
+	return &d
+}
+
+// norm2Bound returns β_S = (max_i Σ_k |(S·Sᵀ)_ik|)^½ ≥ ‖S‖₂ (the ∞-norm bounds
+// the spectral norm of the symmetric S·Sᵀ), computed row by row in m·ζ²
+// operations and O(s + m·ζ) memory.
+func (S *sparseSign) norm2Bound() float64 {
+	if S.identity {
+		return 1
+	}
+	// The entries of each row of S: CSR by counting.
+	start := make([]int, S.s+1)
+	for _, c := range S.row {
+		start[c+1]++
+	}
+	for i := 0; i < S.s; i++ {
+		start[i+1] += start[i]
+	}
+	next := append([]int(nil), start[:S.s]...)
+	entry := make([]int, len(S.row)) // index into row/sign, grouped by row
+	for e, c := range S.row {
+		entry[next[c]] = e
+		next[c]++
+	}
+	acc := make([]float64, S.s)
+	touched := make([]int32, 0, 64)
+	best := 0.0
+	for i := 0; i < S.s; i++ {
+		for _, e := range entry[start[i]:start[i+1]] {
+			j := e / S.zeta
+			for l := 0; l < S.zeta; l++ {
+				c := S.row[j*S.zeta+l]
+				if acc[c] == 0 {
+					touched = append(touched, c)
+				}
+				acc[c] += S.sign[e] * S.sign[j*S.zeta+l]
+			}
+		}
+		sum := 0.0
+		for _, c := range touched {
+			sum += math.Abs(acc[c])
+			acc[c] = 0
+		}
+		touched = touched[:0]
+		best = math.Max(best, sum)
+	}
+	return math.Sqrt(best)
+}
+
+// sketchPreconditioner returns the k×r matrix N = P·Zᵀ·[L⁻¹; 0] of the
+// complete orthogonal decomposition of the s×k sketch B (overwritten), with
+// B·N orthonormal, the rank r at the relative cut-off rcond on |R_ii|, and
+// min(‖N‖_F, (‖N‖₁‖N‖_∞)^½) ≥ ‖N‖₂.
+func sketchPreconditioner(B *mat.Dense, rcond float64) (*mat.Dense, int, float64) {
+	A := B.RawMatrix()
+	s, k := A.Rows, A.Cols
+	kk := min(s, k)
+	jpvt := make([]int, k)
+	for j := range jpvt {
+		jpvt[j] = -1
+	}
+	tauQ := make([]float64, kk)
+	tauZ := make([]float64, kk)
+	query := []float64{0}
+	lwork := 3*k + 1
+	lapack64.Geqp3(A, jpvt, tauQ, query, -1)
+	lwork = max(lwork, int(query[0]))
+	lapack64.Gelqf(A, tauZ, query, -1)
+	lwork = max(lwork, int(query[0]))
+	work := make([]float64, lwork)
+	lapack64.Geqp3(A, jpvt, tauQ, work, lwork)
+
+	cut := rcond * math.Abs(A.Data[0])
+	r := 0
+	for r < kk && math.Abs(A.Data[r*A.Stride+r]) > cut {
+		r++
+	}
+	if r == 0 {
+		return nil, 0, 0
+	}
+	T := blas64.General{Rows: r, Cols: k, Stride: A.Stride, Data: A.Data[:(r-1)*A.Stride+k]}
+	tri := blas64.Triangular{N: r, Stride: A.Stride, Data: T.Data, Uplo: blas.Upper, Diag: blas.NonUnit}
+	if r < k {
+		for i := 1; i < r; i++ {
+			clear(T.Data[i*T.Stride : i*T.Stride+i])
+		}
+		lapack64.Gelqf(T, tauZ[:r], work, lwork)
+		tri.Uplo = blas.Lower
+	}
+	// The top r×r block of N: tri⁻¹, by solving tri·X = I.
+	N := mat.NewDense(k, r, nil)
+	Nr := N.RawMatrix()
+	for i := 0; i < r; i++ {
+		Nr.Data[i*Nr.Stride+i] = 1
+	}
+	blas64.Trsm(blas.Left, blas.NoTrans, 1, tri, blas64.General{Rows: r, Cols: r, Stride: Nr.Stride, Data: Nr.Data})
+	if r < k {
+		lwork = max(lwork, r)
+		if len(work) < lwork {
+			work = make([]float64, lwork)
+		}
+		lapack64.Ormlq(blas.Left, blas.Trans, T, tauZ[:r], Nr, query, -1)
+		if need := int(query[0]); need > len(work) {
+			work = make([]float64, need)
+		}
+		lapack64.Ormlq(blas.Left, blas.Trans, T, tauZ[:r], Nr, work, len(work))
+	}
+	lapack64.Lapmr(false, Nr, jpvt)
+	bound := math.Min(mat.Norm(N, 2), math.Sqrt(mat.Norm(N, 1)*mat.Norm(N, math.Inf(1))))
+	return N, r, bound
+}
