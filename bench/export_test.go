@@ -49,11 +49,17 @@ func TestExport(t *testing.T) {
 	if dir == "" {
 		t.Skip("set -lstsq.export=DIR to write the benchmark instances")
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	list, err := instances()
 	if err != nil {
+		t.Fatal(err)
+	}
+	exportInstances(t, dir, list)
+}
+
+// exportInstances writes list to dir (see TestExport).
+func exportInstances(t *testing.T, dir string, list []*instance) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	var index []exportEntry

@@ -51,11 +51,19 @@ import time
 import warnings
 
 import numpy as np
-import scipy
-import scipy.linalg
-import scipy.sparse.linalg
-import sklearn
-from sklearn.linear_model import Ridge
+
+# scipy and scikit-learn are imported by import_peers, so that --selfcheck
+# (a test of the metrics) starts quickly with numpy alone.
+scipy = sklearn = Ridge = None
+
+
+def import_peers():
+    global scipy, sklearn, Ridge
+    import scipy
+    import scipy.linalg
+    import scipy.sparse.linalg
+    import sklearn
+    from sklearn.linear_model import Ridge
 
 U = 2.0 ** -53
 
@@ -292,6 +300,20 @@ def fmt(v):
     return "%.7f" % v
 
 
+def selfcheck(folder, index):
+    """Metrics of w_i = hi_i·(1 + 2⁻³⁰·((i mod 7) − 3)), which Go computes too."""
+    for e in index:
+        if not e.get("ref_hi"):
+            continue
+        X = np.load(os.path.join(folder, e["x"]))
+        y = np.load(os.path.join(folder, e["y"]))
+        hi = np.load(os.path.join(folder, e["ref_hi"]))
+        lo = np.load(os.path.join(folder, e["ref_lo"]))
+        w = hi * (1 + 2.0 ** -30 * (np.arange(len(hi)) % 7 - 3))
+        eta = normal_equation_error(X, y, w, e["lambda"], e["sigma_max"])
+        print("selfcheck %s %s %.17g %.17g" % (e["bench"], e["name"], eta / U, forward_error(w, hi, lo) / U))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("folder", help="the folder written by -lstsq.export")
@@ -300,12 +322,19 @@ def main():
                     help="minimum time per sample (default 0.1s)")
     ap.add_argument("--bench", default=".",
                     help="select benchmarks like go test -bench: slash-separated regexps (default .)")
+    ap.add_argument("--selfcheck", action="store_true",
+                    help="print the metrics of a fixed perturbation of each reference and exit "
+                         "(bench/peers_check_test.go compares them with Go's)")
     ap.add_argument("--tol", type=float, default=0.0,
                     help="also run scipy lsqr/lsmr with atol = btol = TOL (see the module doc)")
     args = ap.parse_args()
 
     with open(os.path.join(args.folder, "index.json")) as f:
         index = json.load(f)
+    if args.selfcheck:
+        selfcheck(args.folder, index)
+        return
+    import_peers()
     pattern = split_pattern(args.bench)
     procs = int(os.environ.get("GOMAXPROCS", os.cpu_count() or 1))
 
