@@ -158,3 +158,45 @@ func TestRidgeSVDPathEdges(t *testing.T) {
 		t.Errorf("overflowing λ in Solve: error %v, want ErrBadParameter", err)
 	}
 }
+
+// TestRidgeSVDLambdaRange checks Solve against the plant's ridge solution
+// over penalties from 10⁻²⁰·σ_max² to 10⁸·σ_max², on shapes that take every
+// route of the bidiagonalization (direct with an upper or a lower bidiagonal,
+// QR first, LQ first), with full and deficient rank and κ up to 10¹⁰: for
+// λ > 0 this is Eldén's method on the bidiagonal, whose tolerance is the
+// same perturbation bound as the SVD's (ridgeTolerances).
+func TestRidgeSVDLambdaRange(t *testing.T) {
+	const seed = 31
+	rng := problem.New(seed)
+	worst := 0.0
+	for _, sh := range [][2]int{{30, 30}, {20, 45}, {45, 20}, {25, 35}, {35, 25}} {
+		n, p := sh[0], sh[1]
+		k := min(n, p)
+		for _, kappa := range []float64{10, 1e6, 1e10} {
+			for _, rank := range []int{k, k - 3} {
+				sigma := problem.GeometricSpectrum(rank, kappa)
+				pl := problem.NewPlanted(rng, n, p, sigma, 0.3)
+				full := make([]float64, k)
+				copy(full, sigma)
+				for _, rel := range []float64{1e-20, 1e-12, 1e-6, 1e-2, 1, 1e4, 1e8} {
+					lambda := rel * sigma[0] * sigma[0]
+					want := plantedRidge(pl, lambda)
+					var r mat.VecDense
+					r.MulVec(pl.X, want)
+					r.SubVec(pl.Y, &r)
+					tol := ridgeTolerances(n, p, full, lambda, mat.Norm(pl.Y, 2), mat.Norm(want, 2), mat.Norm(&r, 2))
+					w, err := solvers.NewRidgeSVD(lambda).Solve(pl.X, pl.Y)
+					if err != nil {
+						t.Fatalf("seed %d %#v λ = %g: %v", seed, pl, lambda, err)
+					}
+					e := ridgeRelErr(w, want)
+					if !(e <= tol.perturb) {
+						t.Errorf("seed %d %#v λ = %g·σ_max²: relative error %.3g > %.3g", seed, pl, rel, e, tol.perturb)
+					}
+					worst = math.Max(worst, e/tol.perturb)
+				}
+			}
+		}
+	}
+	t.Logf("seed %d: worst error/tolerance %.3g", seed, worst)
+}

@@ -124,13 +124,13 @@ func (s *SVD) core(t *task) (*mat.VecDense, Report, error) {
 // the n×p X and the n×m Y (the pipeline's private copies).
 func (s *SVD) minNorm(X, Y *mat.Dense) (*mat.Dense, Report, error) {
 	bd := bidiagonalize(X)
+	c := bd.applyQT(Y.RawMatrix())
 	if !bd.singularValues() {
 		return nil, Report{}, refusal(s.Name(), ErrNotConverged, "the bidiagonal SVD iteration did not converge")
 	}
 	rcond := svdRCond(&s.cfg, bd.n, bd.p, 0)
 	sigma := bd.sigma
 	r := svdRank(sigma, rcond)
-	c := bd.applyQT(Y.RawMatrix())
 	if r == bd.k {
 		bd.solveB(c)
 	} else {
@@ -289,7 +289,9 @@ func (bd *bidiagonal) singularValues() bool {
 }
 
 // applyQT overwrites the n×m Y with QᵀY and returns its first k rows, the
-// k×m C = (QᵀY)[:k] that B acts on.
+// k×m C = (QᵀY)[:k] that B acts on. A lower bidiagonal B (1 < p/n < 1.6) is
+// made upper on the way, with its rotations applied to C (makeUpper), so
+// that every later step sees an upper bidiagonal B.
 func (bd *bidiagonal) applyQT(y blas64.General) blas64.General {
 	m := y.Cols
 	if bd.pre == 'Q' {
@@ -303,39 +305,49 @@ func (bd *bidiagonal) applyQT(y blas64.General) blas64.General {
 		svdLapack.Dormbr(lapack.ApplyQ, blas.Left, blas.Trans, g.Rows, m, g.Cols, g.Data, g.Stride, bd.tauQ, y.Data, y.Stride, w, l)
 	})
 	svdLapack.Dormbr(lapack.ApplyQ, blas.Left, blas.Trans, g.Rows, m, g.Cols, g.Data, g.Stride, bd.tauQ, y.Data, y.Stride, work, len(work))
-	return blas64.General{Rows: bd.k, Cols: m, Stride: y.Stride, Data: y.Data[:(bd.k-1)*y.Stride+m]}
+	c := blas64.General{Rows: bd.k, Cols: m, Stride: y.Stride, Data: y.Data[:(bd.k-1)*y.Stride+m]}
+	if bd.uplo == blas.Lower {
+		bd.makeUpper(c)
+	}
+	return c
 }
 
-// solveB overwrites the k×m C with B⁻¹C by bidiagonal substitution; every
-// diagonal entry of B must be non-zero.
-func (bd *bidiagonal) solveB(c blas64.General) {
-	k, m, ld := bd.k, c.Cols, c.Stride
-	row := func(i int) []float64 { return c.Data[i*ld : i*ld+m] }
-	if bd.uplo == blas.Upper { // B[i,i] = d_i, B[i,i+1] = e_i: back substitution
-		for i := k - 1; i >= 0; i-- {
-			ri := row(i)
-			if i < k-1 {
-				next, ei := row(i+1), bd.e[i]
-				for j := range ri {
-					ri[j] -= ei * next[j]
-				}
-			}
-			for j := range ri {
-				ri[j] /= bd.d[i]
-			}
+// makeUpper turns a lower bidiagonal B into an upper one, B = G·B', by k−1
+// Givens rotations from the left (as xBDSQR does), and overwrites the k×m C
+// with GᵀC, so that ‖B·Z − C‖ = ‖B'·Z − GᵀC‖ for every Z.
+func (bd *bidiagonal) makeUpper(c blas64.General) {
+	d, e, m := bd.d, bd.e, c.Cols
+	for i := 0; i < bd.k-1; i++ {
+		cs, sn, r := svdLapack.Dlartg(d[i], e[i])
+		d[i], e[i], d[i+1] = r, sn*d[i+1], cs*d[i+1]
+		ri, rn := c.Data[i*c.Stride:i*c.Stride+m], c.Data[(i+1)*c.Stride:(i+1)*c.Stride+m]
+		for j := range ri {
+			ri[j], rn[j] = cs*ri[j]+sn*rn[j], cs*rn[j]-sn*ri[j]
 		}
-		return
 	}
-	for i := 0; i < k; i++ { // B[i,i] = d_i, B[i+1,i] = e_i: forward substitution
-		ri := row(i)
-		if i > 0 {
-			prev, ei := row(i-1), bd.e[i-1]
+	bd.uplo = blas.Upper
+}
+
+// solveB overwrites the k×m C with B⁻¹C by back substitution on the upper
+// bidiagonal B (B[i,i] = d_i, B[i,i+1] = e_i); every d_i must be non-zero.
+func (bd *bidiagonal) solveB(c blas64.General) {
+	svdBackSubstitute(bd.d, bd.e, c)
+}
+
+// svdBackSubstitute overwrites the k×m C with B⁻¹C for the k×k upper
+// bidiagonal B with diagonal d and superdiagonal e.
+func svdBackSubstitute(d, e []float64, c blas64.General) {
+	k, m, ld := len(d), c.Cols, c.Stride
+	for i := k - 1; i >= 0; i-- {
+		ri := c.Data[i*ld : i*ld+m]
+		if i < k-1 {
+			next, ei := c.Data[(i+1)*ld:(i+1)*ld+m], e[i]
 			for j := range ri {
-				ri[j] -= ei * prev[j]
+				ri[j] -= ei * next[j]
 			}
 		}
 		for j := range ri {
-			ri[j] /= bd.d[i]
+			ri[j] /= d[i]
 		}
 	}
 }
