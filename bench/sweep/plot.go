@@ -461,13 +461,37 @@ func PlotRisk(dir string, rows []RiskRow, sigma2, r2 float64) ([]string, error) 
 			return nil, err
 		}
 		if est == EstMinNorm {
-			if err := addSeries(p, "minnorm mean", positive(g, mean), style{i: ci, points: true, hollow: true}); err != nil {
+			// A mean far above every median (near p = n, where the
+			// expectation is infinite) would squash the picture: such
+			// means are left out and named in the legend.
+			top := 30 * maxFinite(med)
+			var gk, mk []float64
+			label := "minnorm mean"
+			for k := range g {
+				if mean[k] > top {
+					label += fmt.Sprintf(" (off scale: %.2g at γ = %.3g)", mean[k], g[k])
+					continue
+				}
+				gk, mk = append(gk, g[k]), append(mk, mean[k])
+			}
+			if err := addSeries(p, label, positive(gk, mk), style{i: ci, points: true, hollow: true}); err != nil {
 				return nil, err
 			}
 		}
 	}
 	headroom(p, 6)
 	return save(dir, "risk", plotW, plotH, [][]*plot.Plot{{p}})
+}
+
+// maxFinite returns the largest finite value of v (0 if none).
+func maxFinite(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		if !math.IsInf(x, 0) && !math.IsNaN(x) {
+			m = math.Max(m, x)
+		}
+	}
+	return m
 }
 
 // sortXY sorts the pairs by x.
