@@ -2,6 +2,7 @@ package solvers
 
 import (
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
@@ -146,7 +147,10 @@ func (s *RidgeSVD) filter(X, Y *mat.Dense, lambdas []float64) ([]*mat.Dense, Rep
 	k, m := C.Rows, C.Cols
 	needVectors := func(lambda float64) bool {
 		rcond := svdRCond(&s.cfg, n, p, lambda)
-		return (lambda == 0 && svdRank(sigma, rcond) < k) || (lambda > 0 && rcond > 0)
+		if lambda == 0 { // B⁻¹C unless a σ_i is cut off (or B is exactly singular)
+			return svdRank(sigma, rcond) < k || slices.Contains(bd.d, 0)
+		}
+		return rcond > 0
 	}
 	var sv bidiagonalSVD
 	var UC blas64.General // U_BᵀC

@@ -1,6 +1,8 @@
 package solvers
 
 import (
+	"slices"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack"
@@ -131,7 +133,7 @@ func (s *SVD) minNorm(X, Y *mat.Dense) (*mat.Dense, Report, error) {
 	rcond := svdRCond(&s.cfg, bd.n, bd.p, 0)
 	sigma := bd.sigma
 	r := svdRank(sigma, rcond)
-	if r == bd.k {
+	if r == bd.k && !slices.Contains(bd.d, 0) { // B is invertible (the test guards rcond = 0)
 		bd.solveB(c)
 	} else {
 		sv, ok := bd.rotate(c)
@@ -160,7 +162,8 @@ func (s *SVD) minNorm(X, Y *mat.Dense) (*mat.Dense, Report, error) {
 // svdRCond returns the relative rank cut-off for penalty λ (0 for the
 // min-norm solution) on an n×p X: the WithRCond value if given, else numpy's
 // ε·max(n, p) at λ = 0 and 0 for λ > 0 (ridge needs no cut-off: its filter
-// σ/(σ² + λ) vanishes with σ). "svd", "ridge-svd" and "cod" share it.
+// σ/(σ² + λ) vanishes with σ). "svd" and "ridge-svd" share it; "cod" and
+// "qr" use svdDefaultRCond.
 func svdRCond(cfg *config, n, p int, lambda float64) float64 {
 	switch {
 	case cfg.set&optRCond != 0:

@@ -3,6 +3,7 @@ package solvers
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/minnorm/lstsq/internal/problem"
@@ -21,17 +22,26 @@ import (
 //	go test ./solvers -run '^$' -bench 'SVDSolve' -count 6 | tee svd.txt
 //	go tool benchstat -col /impl svd.txt
 //
-// Sizes up to 500 run by default; set LSTSQ_SVD_BENCH_LARGE=1 for n, p ≥ 1000
-// (the old code takes tens of seconds there; add -benchtime 1x).
+// Sizes up to 500 run by default; LSTSQ_SVD_BENCH_SHAPES lists others as
+// n×p pairs, e.g. "1000x1000,1000x2000,2000x1000" (the old code takes tens of
+// seconds there; add -benchtime 1x).
 
 // svdBenchSeed seeds every benchmark instance (Gaussian X and y).
 const svdBenchSeed = 5
 
 // svdBenchShapes returns the n×p shapes to benchmark.
-func svdBenchShapes() [][2]int {
-	shapes := [][2]int{{200, 200}, {250, 250}, {400, 400}, {500, 500}}
-	if os.Getenv("LSTSQ_SVD_BENCH_LARGE") != "" {
-		shapes = append(shapes, [2]int{1000, 1000}, [2]int{1000, 2000}, [2]int{2000, 1000}, [2]int{2000, 2000})
+func svdBenchShapes(b *testing.B) [][2]int {
+	env := os.Getenv("LSTSQ_SVD_BENCH_SHAPES")
+	if env == "" {
+		return [][2]int{{200, 200}, {250, 250}, {400, 400}, {500, 500}}
+	}
+	var shapes [][2]int
+	for _, f := range strings.Split(env, ",") {
+		var n, p int
+		if _, err := fmt.Sscanf(f, "%dx%d", &n, &p); err != nil || n < 1 || p < 1 {
+			b.Fatalf("LSTSQ_SVD_BENCH_SHAPES: %q is not n×p (like 1000x2000)", f)
+		}
+		shapes = append(shapes, [2]int{n, p})
 	}
 	return shapes
 }
@@ -59,7 +69,7 @@ func BenchmarkRidgeSVDSolve(b *testing.B) {
 
 func svdBench(b *testing.B, old, new func(mat.Matrix, mat.Vector) (*mat.VecDense, error)) {
 	b.Logf("seed %d", svdBenchSeed)
-	for _, sh := range svdBenchShapes() {
+	for _, sh := range svdBenchShapes(b) {
 		n, p := sh[0], sh[1]
 		rng := problem.New(svdBenchSeed)
 		X := problem.Gaussian(rng, n, p)
