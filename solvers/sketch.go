@@ -85,7 +85,7 @@ import (
 // three times, until r_k meets LSQR's stopping rule (lsqr.go) with the true
 // residual, ‖X‖_F and 16·tol (a run that met the rule on X·N meets it on X
 // within a factor of about κ(X·N)) and passes the certificate below, or ‖Xᵀr_k‖ reaches the rounding level of its own
-// computation, ‖Xᵀr‖ ≤ 8u·‖X‖_F·(‖X‖_F·‖w‖ + ‖y‖ + ‖r‖). The first solve uses the
+// computation, ‖Xᵀr‖ ≤ u·‖X‖_F·(‖X‖_F·‖w‖ + ‖y‖ + ‖r‖). The first solve uses the
 // tolerance tol (WithTol, default 1e-14 as for "lsqr"); a correction, whose
 // right-hand side r_k is small, uses tol·‖y‖/‖r_k‖ within [tol, 10⁻⁶], which
 // asks for the same absolute accuracy.
@@ -103,10 +103,21 @@ import (
 // β_S = (max_i Σ_k |(S·Sᵀ)_ik|)^½ ≥ ‖S‖₂ and β_N = min(‖N‖_F, (‖N‖₁‖N‖_∞)^½)
 // ≥ ‖N‖₂ is a lower bound on the smallest singular value of X on range(N),
 // the row space of X when the rank is kept (likewise for Xᵀ on range(M) in
-// the wide case). The bounds cost a factor up to about √r·√(n/s) in σ̂, so
-// E over-states the error and the refusal comes early, near κ ≈ 10¹⁰ for a
-// consistent 4000×200 problem. (Each LSQR run also certifies its own answer
-// on the preconditioned problem, with LSQR's estimate.)
+// the wide case). These cost nothing but lose a factor up to about
+// √(n/s)·√r in σ̂ (‖S‖₂ ≈ √(n/s) on all of ℝⁿ, against about 1 + √(r/s) on
+// the range of X). When they fail the certificate, the sharper
+//
+//	σ̂ = (σ_lo(A) − γ_p·‖X‖_F·‖N‖_F)/β_N,
+//
+// with σ_lo(A) a lower bound on the smallest singular value of the computed
+// A from the eigenvalues of its r×r Gram matrix (gramSigmaMin) and the second
+// term the rounding of the product A, is tried once (m·r² more flops). Up to
+// rounding in computing r and Xᵀr, E is then a bound on the error, not an
+// estimate as in "lsqr"; the price is refusals a little earlier: consistent
+// planted 2000×50 problems are answered at κ = 10¹⁰ and refused at 10¹³,
+// inconsistent ones answered at κ = 10⁴ and refused at 10⁸. (Each LSQR run
+// also certifies its own answer on the preconditioned problem, with LSQR's
+// estimate.)
 //
 // # Contract
 //
@@ -164,7 +175,10 @@ const (
 	sketchMaxCorrectionTol = 1e-6
 	// sketchFloor is c·u in the rounding level c·u·‖X‖_F·(‖X‖_F‖w‖ + ‖y‖ + ‖r‖)
 	// of the computed Xᵀ(y − X·w), below which a correction cannot help.
-	sketchFloor = 8 * 0x1p-53
+	// c = 1: ‖X‖_F over-states ‖X‖₂ (by up to √rank), and a needless
+	// correction costs one run (at most sketchMaxRuns in all), a missed one
+	// a refusal.
+	sketchFloor = 0x1p-53
 	// sketchSlack widens LSQR's rule on X: a run that met the rule on X·N at
 	// tol meets it on X within a factor of about κ(X·N) (3 to 6 at s ≈ 2r);
 	// refinement is for the residual inflated by rounding in A, up to κ(X)
@@ -197,7 +211,10 @@ func (s *Sketch) core(t *task) (*mat.VecDense, Report, error) {
 	if r == 0 {
 		return nil, rep, refusal(name, ErrIllConditioned, "the sketch of X is zero")
 	}
-	sigmaHat := 1 / (S.norm2Bound() * normN)
+	// σ̂², the lower bound on σ_min² of the certificate: the cheap one first,
+	// the sharper one (gramSigmaMin) computed once, when the cheap one fails.
+	sigma2 := math.Pow(1/(S.norm2Bound()*normN), 2)
+	sharpened := false
 
 	// The preconditioned matrix: X·N (n×r) or Nᵀ·X (r×p).
 	var A mat.Dense
@@ -218,6 +235,20 @@ func (s *Sketch) core(t *task) (*mat.VecDense, Report, error) {
 	rhs := make([]float64, ar)
 	delta := make([]float64, p)
 	normR := lp.normY
+	certify := func() error {
+		_, err := lp.certify(name, w, sigma2)
+		if err == nil || sharpened {
+			return err
+		}
+		sharpened = true
+		lo := gramSigmaMin(&A, tall) - sketchProductError(lp, N)
+		if lo <= 0 || lo*lo/(normN*normN) <= sigma2 {
+			return err
+		}
+		sigma2 = lo * lo / (normN * normN)
+		_, err = lp.certify(name, w, sigma2)
+		return err
+	}
 	for run := 0; run < sketchMaxRuns; run++ {
 		// The right-hand side of the preconditioned problem: r_k or Nᵀ·r_k.
 		if tall {
@@ -260,12 +291,11 @@ func (s *Sketch) core(t *task) (*mat.VecDense, Report, error) {
 		if normG <= floor {
 			break // rounding level: a correction cannot help
 		}
-		if _, cerr := lp.certify(name, w, sigmaHat*sigmaHat); cerr == nil &&
-			stopRule(sketchSlack*tol, lp.normXF, lp.normY, normR, normG, normW) {
+		if certify() == nil && stopRule(sketchSlack*tol, lp.normXF, lp.normY, normR, normG, normW) {
 			break
 		}
 	}
-	if _, err := lp.certify(name, w, sigmaHat*sigmaHat); err != nil {
+	if err := certify(); err != nil {
 		return nil, rep, err
 	}
 	return mat.NewVecDense(p, w), rep, nil
@@ -469,4 +499,49 @@ func sketchPreconditioner(B *mat.Dense, rcond float64) (*mat.Dense, int, float64
 	lapack64.Lapmr(false, Nr, jpvt)
 	bound := math.Min(mat.Norm(N, 2), math.Sqrt(mat.Norm(N, 1)*mat.Norm(N, math.Inf(1))))
 	return N, r, bound
+}
+
+// gramSigmaMin returns a lower bound on the smallest singular value of the
+// computed A (n×r when tall, r×p when wide, of rank r), from the smallest
+// eigenvalue λ̂ of its r×r Gram matrix G = fl(AᵀA) (or fl(A·Aᵀ)):
+//
+//	σ_min(A)² ≥ λ̂ − 4r·u·‖G‖_F − γ_m·‖A‖_F²,   γ_m = m·u/(1 − m·u),
+//
+// the second term for the backward-stable symmetric eigensolver (Weyl), the
+// third for the rounding of the product over m = n or p terms (Higham,
+// Accuracy and Stability of Numerical Algorithms, 2nd ed., §3.5). It costs
+// m·r² + O(r³) flops, as much as forming A, so it is computed only when the
+// cheap bound 1/(β_S·β_N) fails the certificate. It returns 0 when the bound
+// is not positive.
+func gramSigmaMin(A *mat.Dense, tall bool) float64 {
+	var G mat.SymDense
+	var m int
+	if tall {
+		G.SymOuterK(1, A.T())
+		m, _ = A.Dims()
+	} else {
+		G.SymOuterK(1, A)
+		_, m = A.Dims()
+	}
+	r := G.SymmetricDim()
+	var eig mat.EigenSym
+	if !eig.Factorize(&G, false) {
+		return 0
+	}
+	lam := eig.Values(nil)[0] // ascending
+	fm := float64(m) * 0x1p-53
+	normA := mat.Norm(A, 2)
+	lo := lam - 4*float64(r)*0x1p-53*mat.Norm(&G, 2) - fm/(1-fm)*normA*normA
+	if !(lo > 0) {
+		return 0
+	}
+	return math.Sqrt(lo)
+}
+
+// sketchProductError bounds ‖fl(A) − A‖₂ for A = X·N or Nᵀ·X formed by one
+// matrix product with inner dimension k: γ_k·‖X‖_F·‖N‖_F.
+func sketchProductError(lp *lsProblem, N *mat.Dense) float64 {
+	k, _ := N.Dims()
+	fk := float64(k) * 0x1p-53
+	return fk / (1 - fk) * lp.normXF * mat.Norm(N, 2)
 }
