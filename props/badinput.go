@@ -80,6 +80,9 @@ func checkInput(s solvers.Solver, X mat.Matrix, y mat.Vector, ridge bool, lambda
 	return nil
 }
 
+// sentinels are the documented errors of package solvers.
+var sentinels = []error{solvers.ErrShape, solvers.ErrNotFinite, solvers.ErrIllConditioned, solvers.ErrNotConverged, solvers.ErrBadParameter}
+
 func wrapsSentinel(err error) bool {
 	for _, s := range sentinels {
 		if errors.Is(err, s) {

@@ -126,6 +126,3 @@ func sameOutcome(w1 *mat.VecDense, err1 error, w2 *mat.VecDense, err2 error) boo
 	}
 	return sameBits(vecBits(w1), vecBits(w2))
 }
-
-// sentinels are the documented errors of package solvers.
-var sentinels = []error{solvers.ErrShape, solvers.ErrNotFinite, solvers.ErrIllConditioned, solvers.ErrNotConverged, solvers.ErrBadParameter}
