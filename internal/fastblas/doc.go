@@ -1,8 +1,9 @@
-// Package fastblas provides a faster pure-Go implementation of the BLAS
-// level-3 routines that dominate gonum's dense factorizations.
+// Package fastblas provides faster pure-Go versions of the BLAS routines
+// that dominate gonum's dense factorizations.
 //
 // Implementation embeds gonum's own pure-Go BLAS (gonum.org/v1/gonum/blas/gonum)
-// and overrides four level-3 routines:
+// and overrides the routines that dominate the time of its dense
+// factorizations:
 //
 //   - Dgemm, with a packed, cache-blocked, parallel algorithm in the style of
 //     Goto and van de Geijn ("Anatomy of high-performance matrix
@@ -18,9 +19,13 @@
 //     2004) that hands the off-diagonal blocks to the Dgemm above; the small
 //     diagonal blocks are done by gonum's routines (Dtrsm, Dtrmm), run on the
 //     processors in parallel strips of B, or as a small Dgemm (Dsyrk).
+//   - Dgemv, memory bound, by splitting y among the processors, each block
+//     computed by gonum's own kernel, so that the result is bit for bit
+//     gonum's. The column-pivoted QR (Dgeqp3) and the bidiagonalization
+//     (Dgebrd) spend about half their flops there.
 //
-// Every other routine is gonum's. Products big enough (2·m·n·k ≥ 2²¹ flops)
-// use up to GOMAXPROCS goroutines.
+// Every other routine is gonum's. Products big enough (2·m·n·k ≥ 2²¹ flops,
+// or an A of 2¹⁷ entries for Dgemv) use up to GOMAXPROCS goroutines.
 //
 // # Installing
 //
@@ -41,7 +46,8 @@
 //
 // elementwise, with u = 2⁻⁵³. The tests compare against a naive triple loop
 // and against gonum with twice that bound (both results carry the error),
-// check Dsyrk and Dtrmm the same way and Dtrsm by its residual, and run with
+// check Dsyrk and Dtrmm the same way, Dtrsm by its residual and Dgemv bit
+// for bit against gonum, and run with
 // padded strides, NaN where nothing may be read, and the pure-Go kernel as
 // well as the assembly one.
 package fastblas
