@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -56,20 +57,10 @@ func tickLabel(v float64) string {
 	if v >= 1e-3 && v < 1e5 {
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
-	m, e := v, 0
-	for m >= 10 {
-		m, e = m/10, e+1
-	}
-	for m < 1 {
-		m, e = m*10, e-1
-	}
-	if math.Abs(m-math.Round(m)) < 1e-9 {
-		m = math.Round(m)
-	}
-	if m == 1 {
-		return fmt.Sprintf("1e%d", e)
-	}
-	return fmt.Sprintf("%ge%d", m, e)
+	// Shortest 'e' form without exponent padding: 1e-11, 2e6.
+	mant, exp, _ := strings.Cut(strconv.FormatFloat(v, 'e', -1, 64), "e")
+	e, _ := strconv.Atoi(exp)
+	return fmt.Sprintf("%se%d", mant, e)
 }
 
 // newLogLog returns a plot with log axes, labels and a grid.

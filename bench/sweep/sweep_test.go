@@ -328,3 +328,14 @@ func TestPlots(t *testing.T) {
 		}
 	}
 }
+
+func TestTickLabel(t *testing.T) {
+	for v, want := range map[float64]string{
+		1e-16: "1e-16", 1e-11: "1e-11", 2e-7: "2e-7", 1e-4: "1e-4", 0.001: "0.001",
+		0.5: "0.5", 1000: "1000", 1e5: "1e5", 2e6: "2e6",
+	} {
+		if got := tickLabel(v); got != want {
+			t.Errorf("tickLabel(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
