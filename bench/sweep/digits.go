@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/minnorm/lstsq/internal/problem"
 	"github.com/minnorm/lstsq/solvers"
@@ -175,61 +174,40 @@ func RunDigits(cfg DigitsConfig) ([]DigitsRow, error) {
 		maxN = max(maxN, N)
 	}
 
-	type job struct{ fi, rep int }
-	type done struct {
-		job
+	type fitPair struct {
 		fits [2]digitsFit
 		errs [2]error
 	}
-	jobs := make(chan job)
-	results := make(chan done)
-	var wg sync.WaitGroup
-	for w := 0; w < cfg.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				d := done{job: j}
-				d.fits, d.errs = digitsInstance(&cfg, ridge, cfg.Features[j.fi], maxN, j.rep)
-				results <- d
-			}
-		}()
-	}
-	go func() {
-		// The largest N first in each round balances the workers.
-		order := make([]int, len(cfg.Features))
-		for i := range order {
-			order[i] = i
-		}
-		slices.SortStableFunc(order, func(a, b int) int { return cfg.Features[b] - cfg.Features[a] })
-		for rep := 0; rep < cfg.Reps; rep++ {
-			for _, fi := range order {
-				jobs <- job{fi, rep}
-			}
-		}
-		close(jobs)
-		wg.Wait()
-		close(results)
-	}()
 	all := make([][][2]digitsFit, len(cfg.Features))
+	for i := range all {
+		all[i] = make([][2]digitsFit, cfg.Reps)
+	}
 	failed := make([][2]int, len(cfg.Features))
 	var firstErr error
-	total, count := len(cfg.Features)*cfg.Reps, 0
-	for d := range results {
-		for k := 0; k < 2; k++ {
-			if d.errs[k] != nil {
-				failed[d.fi][k]++
-				if firstErr == nil {
-					firstErr = d.errs[k]
+	// The largest N first in each round.
+	order := make([]int, len(cfg.Features))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cfg.Features[b] - cfg.Features[a] })
+	runCells(cfg.Workers, cfg.Reps, order,
+		func(c cell) fitPair {
+			var f fitPair
+			f.fits, f.errs = digitsInstance(&cfg, ridge, cfg.Features[c.i], maxN, c.rep)
+			return f
+		},
+		func(c cell, f fitPair) {
+			for k, err := range f.errs {
+				if err != nil {
+					failed[c.i][k]++
+					if firstErr == nil {
+						firstErr = err
+					}
 				}
 			}
-		}
-		all[d.fi] = append(all[d.fi], d.fits)
-		count++
-		if cfg.Progress != nil {
-			cfg.Progress(count, total)
-		}
-	}
+			all[c.i][c.rep] = f.fits
+		},
+		cfg.Progress)
 	var rows []DigitsRow
 	for fi, N := range cfg.Features {
 		for k, method := range []string{EstMinNorm, "ridge"} {

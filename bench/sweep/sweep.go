@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/minnorm/lstsq/internal/problem"
@@ -177,47 +176,19 @@ func Run(cfg Config) (*Result, error) {
 		return nil, err
 	}
 	ps := Sizes(cfg.N, cfg.Gammas)
-	type job struct{ pi, rep int }
-	jobs := make(chan job)
-	type done struct {
-		job
-		r instanceResult
-	}
-	results := make(chan done)
-	var wg sync.WaitGroup
-	for w := 0; w < cfg.Workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				results <- done{j, runInstance(&cfg, ps[j.pi], j.rep)}
-			}
-		}()
-	}
-	go func() {
-		// Repetition-major order keeps the progress rate even across p;
-		// the largest p first in each round balances the workers.
-		for rep := 0; rep < cfg.Reps; rep++ {
-			for pi := len(ps) - 1; pi >= 0; pi-- {
-				jobs <- job{pi, rep}
-			}
-		}
-		close(jobs)
-		wg.Wait()
-		close(results)
-	}()
 	all := make([][]instanceResult, len(ps))
 	for i := range all {
 		all[i] = make([]instanceResult, cfg.Reps)
 	}
-	total, count := len(ps)*cfg.Reps, 0
-	for d := range results {
-		all[d.pi][d.rep] = d.r
-		count++
-		if cfg.Progress != nil {
-			cfg.Progress(count, total)
-		}
+	// The largest p first in each round.
+	order := make([]int, len(ps))
+	for k := range order {
+		order[k] = len(ps) - 1 - k
 	}
+	runCells(cfg.Workers, cfg.Reps, order,
+		func(c cell) instanceResult { return runInstance(&cfg, ps[c.i], c.rep) },
+		func(c cell, r instanceResult) { all[c.i][c.rep] = r },
+		cfg.Progress)
 	return aggregate(&cfg, ps, all), nil
 }
 
