@@ -25,8 +25,8 @@ import (
 //
 //  1. Sketch: B = S·X, s×p with s = 2p + 8 rows, where S is an s×n sparse
 //     sign embedding: each column of S has ζ = min(8, s) non-zero entries
-//     ±1/√ζ in distinct random rows (Meng & Mahoney, STOC 2013; the
-//     parameters Martinsson & Tropp recommend, Acta Numerica 29, 2020, §9).
+//     ±1/√ζ in distinct random rows (Meng & Mahoney, STOC 2013; ζ = 8 is
+//     the choice Martinsson & Tropp recommend, Acta Numerica 29, 2020).
 //     Forming B costs 2ζ·n·p flops, against 2s·n·p for a Gaussian S.
 //
 //  2. Factor the small B by a complete orthogonal decomposition, as the "cod"
@@ -70,25 +70,32 @@ import (
 //
 // # The A = X·N product, and iterative refinement
 //
-// LSQR runs on A formed explicitly (one matrix product, n·p·r flops) because
-// lsqr.go's loop works on a dense matrix, not an operator; applying N and X
-// in turn would save that product and the memory of A. Forming A rounds: row
-// by row fl(A) = X·(N + δN) with |δN| ≲ p·u·|N|, a relative error of order
-// u·κ(X) in A, so the first answer w₁ is forward-accurate (error about
-// κ·u) but its residual y − X·w₁ can be κ times larger than a
-// backward-stable one (Meier, Nakatsukasa, Townsend & Webb, SIAM J. Matrix
-// Anal. Appl. 45(2), 2024, show this for sketch-and-precondition in general).
-// "sketch" therefore refines (Epperly, Meier & Nakatsukasa, "Fast randomized
-// least-squares solvers can be just as accurate and stable as classical
-// direct solvers", 2024): with the true residual r_k = y − X·w_k it solves
-// the same preconditioned problem for r_k and adds the correction, at most
-// three times, until r_k meets LSQR's stopping rule (lsqr.go) with the true
-// residual, ‖X‖_F and 16·tol (a run that met the rule on X·N meets it on X
-// within a factor of about κ(X·N)) and passes the certificate below, or ‖Xᵀr_k‖ reaches the rounding level of its own
-// computation, ‖Xᵀr‖ ≤ u·‖X‖_F·(‖X‖_F·‖w‖ + ‖y‖ + ‖r‖). The first solve uses the
-// tolerance tol (WithTol, default 1e-14 as for "lsqr"); a correction, whose
-// right-hand side r_k is small, uses tol·‖y‖/‖r_k‖ within [tol, 10⁻⁶], which
-// asks for the same absolute accuracy.
+// LSQR runs on A formed explicitly, because lsqr.go's loop works on a dense
+// matrix, not an operator: when r = p (the usual case) A = (X·P)·R⁻¹ by a
+// triangular solve, n·p² flops, else one matrix product X·N, 2·n·p·r flops
+// (wide: R⁻ᵀ·(Pᵀ·X) or Nᵀ·X). Applying N and X in turn would save this and
+// the memory of A (one more array the size of X, on top of the pipeline's
+// copy). Forming A rounds with an error of relative size about u·κ(X) (see
+// sketchPrecond.apply), so the first answer w₁ is forward-accurate (error
+// about κ·u) but its residual y − X·w₁ can be κ times larger than a
+// backward-stable one (Meier, Nakatsukasa, Townsend & Webb, "Are
+// sketch-and-precondition least squares solvers numerically stable?", SIAM
+// J. Matrix Anal. Appl., 2024). "sketch" therefore refines (Epperly, Meier &
+// Nakatsukasa, "Fast randomized least-squares solvers can be just as
+// accurate and stable as classical direct solvers", 2024): with the true
+// residual r_k = y − X·w_k it solves the same preconditioned problem for r_k
+// and adds the correction, at most three times, until
+//
+//   - w_k passes the certificate below and r_k meets LSQR's stopping rule
+//     (lsqr.go) with the true residual, ‖X‖_F and 16·tol (a run that met the
+//     rule on A meets it on X within a factor of about κ(A)), or
+//   - ‖Xᵀr_k‖ reaches the rounding level of its own computation,
+//     u·‖X‖_F·(‖X‖_F·‖w‖ + ‖y‖ + ‖r‖), where a correction cannot help.
+//
+// The first solve uses the tolerance tol (WithTol, default 1e-14 as for
+// "lsqr"); a correction, whose right-hand side r_k is small, uses
+// tol·‖y‖/‖r_k‖ within [tol, 10⁻⁶], which asks for the same absolute
+// accuracy. On well-conditioned problems one run suffices; at κ = 10¹⁰ two.
 //
 // # Forward-error certificate
 //
@@ -107,11 +114,11 @@ import (
 // √(n/s)·√r in σ̂ (‖S‖₂ ≈ √(n/s) on all of ℝⁿ, against about 1 + √(r/s) on
 // the range of X). When they fail the certificate, the sharper
 //
-//	σ̂ = (σ_lo(A) − γ_p·‖X‖_F·‖N‖_F)/β_N,
+//	σ̂ = (σ_lo(fl(A)) − ‖fl(A) − A‖₂)/β_N,
 //
-// with σ_lo(A) a lower bound on the smallest singular value of the computed
-// A from the eigenvalues of its r×r Gram matrix (gramSigmaMin) and the second
-// term the rounding of the product A, is tried once (m·r² more flops). Up to
+// with σ_lo a lower bound on the smallest singular value of the computed A
+// from the eigenvalues of its r×r Gram matrix (gramSigmaMin) and the rounding
+// bound of sketchPrecond.apply, is tried once (m·r² more flops). Up to
 // rounding in computing r and Xᵀr, E is then a bound on the error, not an
 // estimate as in "lsqr"; the price is refusals a little earlier: consistent
 // planted 2000×50 problems are answered at κ = 10¹⁰ and refused at 10¹³,
