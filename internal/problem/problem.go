@@ -11,6 +11,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -37,19 +38,30 @@ func Haar(rng *rand.Rand, n, k int) *mat.Dense {
 	if k < 1 || k > n {
 		panic(fmt.Sprintf("problem: Haar(%d, %d) needs 1 ≤ k ≤ n", n, k))
 	}
-	var qr mat.QR
-	qr.Factorize(Gaussian(rng, n, k))
-	var q, r mat.Dense
-	qr.QTo(&q)
-	qr.RTo(&r)
-	out := mat.NewDense(n, k, nil)
-	for j := 0; j < k; j++ {
-		s := 1.0
-		if r.At(j, j) < 0 {
-			s = -1
+	// Thin Householder QR: Geqrf, then Orgqr forms only the k columns of Q
+	// (mat.QR.QTo would form the whole n×n Q, which dominates large draws).
+	a := Gaussian(rng, n, k).RawMatrix()
+	tau := make([]float64, k)
+	work := make([]float64, 1)
+	lapack64.Geqrf(a, tau, work, -1)
+	work = make([]float64, int(work[0]))
+	lapack64.Geqrf(a, tau, work, len(work))
+	sign := make([]float64, k)
+	for j := range sign {
+		sign[j] = 1
+		if a.Data[j*a.Stride+j] < 0 {
+			sign[j] = -1
 		}
-		for i := 0; i < n; i++ {
-			out.Set(i, j, s*q.At(i, j))
+	}
+	lapack64.Orgqr(a, tau, work, -1)
+	if int(work[0]) > len(work) {
+		work = make([]float64, int(work[0]))
+	}
+	lapack64.Orgqr(a, tau, work, len(work))
+	out := mat.NewDense(n, k, a.Data)
+	for i := 0; i < n; i++ {
+		for j := 0; j < k; j++ {
+			out.Set(i, j, sign[j]*out.At(i, j))
 		}
 	}
 	return out
