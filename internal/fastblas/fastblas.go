@@ -6,8 +6,10 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// Implementation is gonum's pure-Go BLAS with Dgemm replaced by a packed,
-// parallel kernel. The zero value is ready to use and safe for concurrent use.
+// Implementation is gonum's pure-Go BLAS with Dgemm, Dsyrk, Dtrsm, Dtrmm and
+// Dgemv replaced by the blocked, parallel versions of this package (see the
+// package documentation). The zero value is ready to use and safe for
+// concurrent use.
 type Implementation struct {
 	gonum.Implementation
 }
