@@ -266,7 +266,7 @@ func (p *progress) print() {
 func (p *progress) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.total > 0 {
+	if p.total > 0 && p.done < p.total {
 		p.print()
 	}
 	fmt.Fprintln(p.w)
