@@ -24,7 +24,13 @@ func TestCGLSIllConditioned(t *testing.T) { iterCheckIllConditioned(t, NewCGLS()
 // TestCGLSReportCond checks the Ritz-value condition estimate: after at
 // least rank(X) steps the Krylov space holds every singular direction, so
 // the extreme Ritz values match σ_max² and σ_min² and Cond matches the
-// planted κ (to 1e-6, far above the rounding of a 16-step Lanczos run at κ = 100).
+// planted κ. Tolerance 1e-4, and why: in floating point the run stops as
+// soon as the residual rule holds, when the smallest Ritz value has
+// converged only to within about (tol-sized residual component)/gap, not to
+// rounding level; an earlier bound of 1e-6 failed on seed 702 (8.3e-6) and,
+// under the OpenBLAS backend, on seed 700 (2.1e-6). Cond is documented as an
+// order-of-magnitude estimate; 1e-4 still catches a wrong formula (a missing
+// square root or an inverted ratio is off by O(κ)).
 func TestCGLSReportCond(t *testing.T) {
 	sh := iterShape{30, 20, 16}
 	pl := iterPlanted(700, sh, 100, 0.5)
@@ -35,7 +41,7 @@ func TestCGLSReportCond(t *testing.T) {
 	if rep.Iterations < sh.k {
 		t.Fatalf("only %d iterations for rank %d", rep.Iterations, sh.k)
 	}
-	if math.Abs(rep.Cond/pl.Cond()-1) > 1e-6 {
+	if math.Abs(rep.Cond/pl.Cond()-1) > 1e-4 {
 		t.Errorf("%#v: Cond = %.8g, want %.8g", pl, rep.Cond, pl.Cond())
 	}
 }
