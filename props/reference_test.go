@@ -166,10 +166,14 @@ func (r refRidge) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 // nil), step 1/σ₁² (σ₁ from gonum's SVD), stopping when
 // ‖Xᵀr‖ ≤ tol·‖X‖·‖r‖ or ‖r‖ ≤ tol·(‖y‖ + ‖X‖‖w‖), with tol = 10⁻¹⁰ and
 // a cap of 20000 steps (then ErrNotConverged); it refuses up front when
-// tol·κ² > 10⁻⁴ (κ from the SVD), where its rule cannot vouch for the answer.
+// tol·κ² > 10⁻⁴ (κ from the SVD), where its rule cannot vouch for the
+// answer, and when κ²·ln(1/tol) exceeds the cap.
 type refGD struct{ w0 mat.Vector }
 
-const refGDTol = 1e-10
+const (
+	refGDTol = 1e-10
+	refGDCap = 20000
+)
 
 func (refGD) Name() string { return "ref-gd" }
 
@@ -189,15 +193,21 @@ func (g refGD) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 	}
 	sv := svd.Values(nil)
 	s1 := sv[0]
-	if kappa := s1 / sv[k-1]; refGDTol*kappa*kappa > 1e-4 {
+	kappa := s1 / sv[k-1]
+	if refGDTol*kappa*kappa > 1e-4 {
 		// An honest method refuses where its stopping rule cannot vouch
 		// for the answer: the forward error can reach tol·κ².
 		return nil, fmt.Errorf("ref-gd: %w: κ = %.3g", solvers.ErrIllConditioned, kappa)
 	}
+	if kappa*kappa*math.Log(1/refGDTol) > refGDCap {
+		// GD needs about κ²·ln(1/tol) steps (theory.md): say so now
+		// rather than after refGDCap steps.
+		return nil, fmt.Errorf("ref-gd: %w: κ = %.3g needs more than %d steps", solvers.ErrNotConverged, kappa, refGDCap)
+	}
 	eta := 1 / (s1 * s1)
 	r := mat.NewVecDense(yd.Len(), nil)
 	grad := mat.NewVecDense(p, nil)
-	for it := 0; it < 20000; it++ {
+	for it := 0; it < refGDCap; it++ {
 		r.MulVec(Xd, w)
 		r.SubVec(yd, r)
 		grad.MulVec(Xd.T(), r)
