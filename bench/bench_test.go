@@ -10,8 +10,12 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/minnorm/lstsq/internal/ddref"
 	"github.com/minnorm/lstsq/solvers"
 )
+
+// u is the unit roundoff of float64, 2⁻⁵³, the unit of the error metrics.
+const u = 0x1p-53
 
 // The metrics each benchmark reports beside sec/op, B/op and allocs/op, and
 // the benchstat unit metadata printed for them. All are deterministic for a
@@ -21,7 +25,7 @@ import (
 const (
 	unitForward  = "fwd-u"   // ‖ŵ − w*‖₂/‖w*‖₂ in units of u = 2⁻⁵³
 	unitDigits   = "digits"  // −log10 of that relative forward error
-	unitNormal   = "nebe-u"  // normal-equation backward error η in units of u (normalEquationError)
+	unitNormal   = "nebe-u"  // normal-equation backward error η in units of u (ddref.NormalEquationError)
 	unitIters    = "iters"   // Report.Iterations of an iterative solvers.Reporter
 	unitKappa    = "kappa"   // κ₂(X) of the instance, from its SVD
 	unitRefused  = "refused" // 1 when the solver returned an error, else 0
@@ -59,7 +63,7 @@ func TestMain(m *testing.M) {
 //
 //	BenchmarkMinNorm/solver=<name>/family=<family>[/<family keys>]/n=<n>/p=<p>
 //
-// The reference is X⁺y refined in double-double (reference_test.go).
+// The reference is X⁺y refined in double-double (internal/ddref).
 func BenchmarkMinNorm(b *testing.B) {
 	list, _ := instances()
 	for _, in := range list {
@@ -81,7 +85,7 @@ func BenchmarkMinNorm(b *testing.B) {
 //
 //	BenchmarkRidge/solver=<name>/family=<family>[/<family keys>]/lambda=<λ>/n=<n>/p=<p>
 //
-// The reference is w_λ refined in double-double (reference_test.go).
+// The reference is w_λ refined in double-double (internal/ddref).
 func BenchmarkRidge(b *testing.B) {
 	list, _ := instances()
 	for _, in := range list {
@@ -115,7 +119,7 @@ func logOnce(b *testing.B, format string, args ...any) {
 // answer (every solver is deterministic, so every answer is the same).
 // A refusal (any error, or a panic, which is a bug) is reported as
 // refused=1 with no accuracy metric, and logged; it never stops the run.
-func measure(b *testing.B, s solvers.Solver, d *instanceData, lambda float64, ref *Reference, refErr error) {
+func measure(b *testing.B, s solvers.Solver, d *instanceData, lambda float64, ref *ddref.Reference, refErr error) {
 	n, p := d.X.Dims()
 	y := mat.NewVecDense(n, d.y)
 	var (
@@ -146,14 +150,14 @@ func measure(b *testing.B, s solvers.Solver, d *instanceData, lambda float64, re
 		return
 	}
 	wv := mat.VecDenseCopyOf(w).RawVector().Data
-	b.ReportMetric(normalEquationError(d.X, d.y, wv, lambda, d.sigmaMax)/u, unitNormal)
+	b.ReportMetric(ddref.NormalEquationError(d.X, d.y, wv, lambda, d.sigmaMax)/u, unitNormal)
 	if ref == nil {
 		if refErr != errSkippedReference {
 			logOnce(b, "no forward error: %v", refErr)
 		}
 		return
 	}
-	fe := forwardError(wv, ref)
+	fe := ddref.ForwardError(wv, ref)
 	b.ReportMetric(fe/u, unitForward)
 	// The reference is good to ref.Accuracy (≤ u/64): below that the
 	// measured error means nothing, so the digits are capped there.

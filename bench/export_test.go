@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/minnorm/lstsq/internal/ddref"
 )
 
 var flagExport = flag.String("lstsq.export", "",
@@ -77,7 +79,7 @@ func exportInstances(t *testing.T, dir string, list []*instance) {
 		for _, b := range []struct {
 			bench, name, tag string
 			lambda           float64
-			ref              *Reference
+			ref              *ddref.Reference
 			err              error
 		}{
 			{"MinNorm", in.minNormName(), "minnorm", 0, d.minNorm, d.minNormErr},
@@ -89,8 +91,9 @@ func exportInstances(t *testing.T, dir string, list []*instance) {
 				e.RefError = b.err.Error()
 			} else {
 				e.RefHi, e.RefLo, e.RefAccuracy = stem+"."+b.tag+".hi.npy", stem+"."+b.tag+".lo.npy", b.ref.Accuracy
-				writeNpy(t, filepath.Join(dir, e.RefHi), []int{p}, b.ref.W.hi)
-				writeNpy(t, filepath.Join(dir, e.RefLo), []int{p}, b.ref.W.lo)
+				hi, lo := b.ref.DoubleDouble()
+				writeNpy(t, filepath.Join(dir, e.RefHi), []int{p}, hi)
+				writeNpy(t, filepath.Join(dir, e.RefLo), []int{p}, lo)
 			}
 			index = append(index, e)
 		}

@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/minnorm/lstsq/bench/mmio"
+	"github.com/minnorm/lstsq/internal/ddref"
 	"github.com/minnorm/lstsq/internal/problem"
 )
 
@@ -76,15 +77,15 @@ type instance struct {
 type instanceData struct {
 	X        *mat.Dense
 	y        []float64
-	svd      *thinSVD // kept only until both references are computed
-	kappa    float64  // σ_max/σ_min over min(n, p) singular values
+	svd      *ddref.SVD // kept only until both references are computed
+	kappa    float64    // σ_max/σ_min over min(n, p) singular values
 	sigmaMax float64
 	err      error // the instance could not be built
 
-	minNorm    *Reference
+	minNorm    *ddref.Reference
 	minNormErr error
 	lambda     float64
-	ridge      *Reference
+	ridge      *ddref.Reference
 	ridgeErr   error
 }
 
@@ -114,9 +115,9 @@ func (in *instance) load() *instanceData {
 			return
 		}
 		d.X, d.y = X, y
-		factor := factorSVD
+		factor := ddref.Factor
 		if *flagNoRef {
-			factor = singularValues
+			factor = ddref.SingularValues
 		}
 		svd, err := factor(X)
 		if err != nil {
@@ -128,7 +129,7 @@ func (in *instance) load() *instanceData {
 			d.minNormErr = errSkippedReference
 			return
 		}
-		d.minNorm, d.minNormErr = minNormReference(X, y, svd)
+		d.minNorm, d.minNormErr = ddref.MinNorm(X, y, svd)
 	})
 	return in.data
 }
@@ -144,7 +145,7 @@ func (in *instance) ridgeData() *instanceData {
 		if *flagNoRef {
 			d.ridgeErr = errSkippedReference
 		} else {
-			d.ridge, d.ridgeErr = ridgeReference(d.X, d.y, d.lambda, d.svd)
+			d.ridge, d.ridgeErr = ddref.Ridge(d.X, d.y, d.lambda, d.svd)
 		}
 		d.svd = nil
 	})
@@ -193,7 +194,7 @@ func gaussian(base uint64, n, p int) *instance {
 // isolates κ (about κ·u for backward-stable methods, κ²·u for normal
 // equations). Consistent, because for an inconsistent problem at κ = 10¹⁰
 // nothing computed in float64 can be trusted, including the refinement of
-// the reference (see reference_test.go). Its ridge penalty is
+// the reference (see internal/ddref). Its ridge penalty is
 // λ = σ_max·σ_min = 1/κ, which gives XᵀX + λI a condition number of about κ
 // instead of κ².
 func planted(base uint64, n, p int, kappa float64) *instance {
@@ -249,7 +250,7 @@ func matrixMarket(name, xPath, yPath string, n, p int) *instance {
 
 // errSkippedReference is the reason given for missing forward errors under
 // -lstsq.noref.
-var errSkippedReference = fmt.Errorf("%w: -lstsq.noref", errNoReference)
+var errSkippedReference = fmt.Errorf("%w: -lstsq.noref", ddref.ErrNoReference)
 
 // parseList splits a comma-separated list of numbers.
 func parseList(what, s string) ([]float64, error) {

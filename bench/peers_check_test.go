@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/minnorm/lstsq/internal/ddref"
 )
 
 // TestPeersMetricsAgree checks that bench/peers/peers.py computes the same
@@ -49,7 +51,7 @@ func TestPeersMetricsAgree(t *testing.T) {
 		d := in.ridgeData()
 		for _, c := range []struct {
 			key    string
-			ref    *Reference
+			ref    *ddref.Reference
 			lambda float64
 		}{
 			{"MinNorm/" + in.minNormName(), d.minNorm, 0},
@@ -60,12 +62,13 @@ func TestPeersMetricsAgree(t *testing.T) {
 				t.Errorf("peers.py printed nothing for %s:\n%s", c.key, out)
 				continue
 			}
-			w := make([]float64, len(c.ref.W.hi))
-			for i, h := range c.ref.W.hi {
+			hi, _ := c.ref.DoubleDouble()
+			w := make([]float64, len(hi))
+			for i, h := range hi {
 				w[i] = h * (1 + 0x1p-30*float64(i%7-3))
 			}
-			eta := normalEquationError(d.X, d.y, w, c.lambda, d.sigmaMax) / u
-			fe := forwardError(w, c.ref) / u
+			eta := ddref.NormalEquationError(d.X, d.y, w, c.lambda, d.sigmaMax) / u
+			fe := ddref.ForwardError(w, c.ref) / u
 			if relDiff(eta, py[0]) > 1e-9 || relDiff(fe, py[1]) > 1e-9 {
 				t.Errorf("%s: Go nebe-u %.12g fwd-u %.12g, peers.py %.12g %.12g", c.key, eta, fe, py[0], py[1])
 			}

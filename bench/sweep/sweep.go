@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/minnorm/lstsq/internal/ddref"
 	"github.com/minnorm/lstsq/internal/problem"
 	"github.com/minnorm/lstsq/solvers"
 	"gonum.org/v1/gonum/mat"
@@ -77,7 +78,7 @@ type SolverRow struct {
 	Refusals   int     // repetitions where Solve returned an error
 	TimeMedian float64 // seconds, median over all repetitions
 	// ErrMedian and ErrMax are the relative forward error ‖ŵ − w*‖/‖w*‖
-	// against the refined reference w* (see reference.go), over the
+	// against the refined reference w* (internal/ddref, rounded to float64), over the
 	// repetitions the solver answered; NaN when it refused every one.
 	ErrMedian, ErrMax float64
 	KappaMedian       float64
@@ -221,13 +222,15 @@ func runInstance(cfg *Config, p, rep int) instanceResult {
 	var ref []float64
 	if timed {
 		// The thin SVD serves κ and the refined reference X⁺y.
-		f, err := factorThin(X)
+		f, err := ddref.Factor(X)
 		if err != nil {
 			noteProblem("n=%d p=%d rep=%d: %v", n, p, rep, err)
 		} else {
 			sigma = f.S
-			if ref, err = minNormReference(X, y, f); err != nil {
+			if r, err := ddref.MinNorm(X, y, f); err != nil {
 				noteProblem("n=%d p=%d rep=%d: %v", n, p, rep, err)
+			} else {
+				ref = r.Float64()
 			}
 		}
 	} else {

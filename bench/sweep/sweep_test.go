@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/minnorm/lstsq/internal/ddref"
 	"github.com/minnorm/lstsq/internal/problem"
 	"github.com/minnorm/lstsq/solvers"
 	"gonum.org/v1/gonum/mat"
@@ -22,7 +23,7 @@ import (
 //	w_k = V·diag(φ_i/σ_i)·Uᵀy,  φ_i = 1 − (1 − ησ_i²)^k,
 //
 // evaluated as −expm1(k·log1p(−ησ_i²)) to keep digits when ησ_i² is small.
-func gdEarlyFilter(f thinSVD, y []float64, eta float64, k int) []float64 {
+func gdEarlyFilter(f *ddref.SVD, y []float64, eta float64, k int) []float64 {
 	n, _ := f.U.Dims()
 	p, r := f.V.Dims()
 	c := mat.NewVecDense(r, nil)
@@ -55,7 +56,7 @@ func TestGDEarlyIterate(t *testing.T) {
 		for i := range y {
 			y[i] = rng.NormFloat64()
 		}
-		f, err := factorThin(X)
+		f, err := ddref.Factor(X)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,10 +66,10 @@ func TestGDEarlyIterate(t *testing.T) {
 			t.Errorf("%d×%d λ = %v: k = %d, want ⌈σ_max²/λ⌉ = %d", c.n, c.p, c.lambda, k, want)
 		}
 		want := gdEarlyFilter(f, y, eta, k)
-		tol := float64(k*(c.n+c.p)) * u * f.cond()
+		tol := float64(k*(c.n+c.p)) * u * f.Cond()
 		t.Logf("%d×%d k = %d: difference %.3g, bound %.3g", c.n, c.p, k, relErr(w, want), tol)
 		if e := relErr(w, want); e > tol {
-			t.Errorf("%d×%d λ = %v (k = %d, κ = %.3g): iterate and filter differ by %.3g, bound %.3g", c.n, c.p, c.lambda, k, f.cond(), e, tol)
+			t.Errorf("%d×%d λ = %v (k = %d, κ = %.3g): iterate and filter differ by %.3g, bound %.3g", c.n, c.p, c.lambda, k, f.Cond(), e, tol)
 		}
 	}
 }

@@ -1,14 +1,6 @@
-package bench
-
-import (
-	"errors"
-	"fmt"
-	"math"
-
-	"gonum.org/v1/gonum/mat"
-)
-
-// References: the solutions the benchmarks measure forward error against.
+// Package ddref computes reference solutions for measuring forward error:
+// X⁺y and the ridge solution w_λ, refined in double-double arithmetic far
+// beyond the accuracy of any float64 solver. bench and bench/sweep share it.
 //
 // A forward-error figure is only as good as its reference, and the best
 // float64 solvers reach about κ·u, so the reference must be far more
@@ -34,24 +26,36 @@ import (
 // κ = 10¹⁰). For an inconsistent problem the contraction factor and the floor
 // grow to about κ²·u·‖r‖/(‖X‖‖w‖) and κ²·u²·‖r‖/(‖X‖‖w‖): fine for the
 // Gaussian and Harwell–Boeing instances (κ ≤ 10⁵), not for κ = 10¹⁰ with a
-// large residual, which is why the planted family is consistent. The last
-// correction's relative
-// size is kept as the reference's accuracy estimate; a reference whose
-// estimate exceeds u/64 (or whose X is numerically rank-deficient for the
-// min-norm problem) is not used, and the benchmark then reports no error
-// metric. reference_check_test.go checks the result against exact rational
-// arithmetic (math/big) on small integer problems, including ill-conditioned
-// ones, and against planted solutions.
+// large residual. The last correction's relative size is kept as the
+// reference's accuracy estimate; a reference whose estimate exceeds
+// AccuracyLimit = u/64 (or whose X is numerically rank-deficient for the
+// min-norm problem) is refused with an error wrapping ErrNoReference. The
+// tests check the result against exact rational arithmetic (math/big) on
+// small integer problems, including ill-conditioned ones (κ up to about
+// 10⁹), and against planted solutions.
 //
 // The stored X and y define the problem: the reference is X⁺y (or w_λ) of
 // the float64 data exactly as the solvers see them.
+package ddref
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
 
 // u is the unit roundoff of float64, 2⁻⁵³.
 const u = 0x1p-53
 
-// refAccuracyLimit is the largest accuracy estimate a reference may have to
+// AccuracyLimit is the largest accuracy estimate a reference may have to
 // be used: 64 times more accurate than the best a float64 answer can be.
-const refAccuracyLimit = u / 64
+const AccuracyLimit = u / 64
+
+// ErrNoReference says why a reference could not be computed to the required
+// accuracy.
+var ErrNoReference = errors.New("no reference")
 
 // ddVec is a vector in double-double arithmetic: element i is hi[i] + lo[i]
 // with |lo[i]| ≤ ulp(hi[i])/2.
@@ -141,27 +145,34 @@ func (v ddVec) addCorrection(d []float64) {
 
 // Reference is a refined solution and what was learnt computing it.
 type Reference struct {
-	W        ddVec   // the solution, in double-double
-	Accuracy float64 // estimated relative error ‖W − w_exact‖/‖w_exact‖
+	w        ddVec   // the solution, in double-double
+	Accuracy float64 // estimated relative error ‖w − w_exact‖/‖w_exact‖
 	Steps    int     // refinement steps taken
 }
 
 // Float64 returns the reference rounded to float64.
 func (r *Reference) Float64() []float64 {
-	out := make([]float64, len(r.W.hi))
+	out := make([]float64, len(r.w.hi))
 	for i := range out {
-		out[i] = r.W.hi[i] + r.W.lo[i]
+		out[i] = r.w.hi[i] + r.w.lo[i]
 	}
 	return out
 }
 
-// thinSVD is X = U·diag(S)·Vᵀ with U n×k, V p×k, k = min(n, p), S descending.
-type thinSVD struct {
+// DoubleDouble returns the reference's two parts, w = hi + lo elementwise
+// with |lo| ≤ ulp(hi)/2. The slices are the reference's own: read, do not
+// modify.
+func (r *Reference) DoubleDouble() (hi, lo []float64) { return r.w.hi, r.w.lo }
+
+// SVD is the thin SVD X = U·diag(S)·Vᵀ with U n×k, V p×k, k = min(n, p),
+// S descending. U and V are nil when only the singular values were computed.
+type SVD struct {
 	U, V *mat.Dense
 	S    []float64
 }
 
-func factorSVD(X *mat.Dense) (*thinSVD, error) {
+// Factor returns the thin SVD of X computed by gonum (LAPACK's Dgesvd).
+func Factor(X mat.Matrix) (*SVD, error) {
 	var svd mat.SVD
 	if !svd.Factorize(X, mat.SVDThin) {
 		return nil, errors.New("reference: SVD did not converge")
@@ -169,33 +180,34 @@ func factorSVD(X *mat.Dense) (*thinSVD, error) {
 	var U, V mat.Dense
 	svd.UTo(&U)
 	svd.VTo(&V)
-	return &thinSVD{U: &U, V: &V, S: svd.Values(nil)}, nil
+	return &SVD{U: &U, V: &V, S: svd.Values(nil)}, nil
 }
 
-// singularValues returns the thinSVD without U and V, which costs a fraction
-// of the full factorization on large matrices; it serves κ and σ_max only.
-func singularValues(X *mat.Dense) (*thinSVD, error) {
+// SingularValues returns the SVD without U and V, which costs a fraction
+// of the full factorization on large matrices; it serves κ and σ_max only,
+// not MinNorm or Ridge.
+func SingularValues(X mat.Matrix) (*SVD, error) {
 	var svd mat.SVD
 	if !svd.Factorize(X, mat.SVDNone) {
 		return nil, errors.New("reference: SVD did not converge")
 	}
-	return &thinSVD{S: svd.Values(nil)}, nil
+	return &SVD{S: svd.Values(nil)}, nil
 }
 
 // Cond returns σ_max/σ_min over the min(n, p) singular values (+Inf when
 // σ_min = 0).
-func (s *thinSVD) Cond() float64 { return s.S[0] / s.S[len(s.S)-1] }
+func (s *SVD) Cond() float64 { return s.S[0] / s.S[len(s.S)-1] }
 
-// errNoReference says why a reference could not be computed to the required
-// accuracy; the benchmark then reports no error metric.
-var errNoReference = errors.New("no reference")
-
-// minNormReference returns X⁺y refined in double-double. X must have full
-// rank min(n, p) numerically (σ_min > max(n, p)·u·σ_max).
-func minNormReference(X *mat.Dense, y []float64, svd *thinSVD) (*Reference, error) {
+// MinNorm returns X⁺y refined in double-double, from the thin SVD svd of X
+// (Factor). X must have full rank min(n, p) numerically
+// (σ_min > max(n, p)·u·σ_max).
+func MinNorm(X *mat.Dense, y []float64, svd *SVD) (*Reference, error) {
 	n, p := X.Dims()
+	if len(y) != n {
+		return nil, fmt.Errorf("reference: len(y) = %d, X has %d rows", len(y), n)
+	}
 	if svd.S[len(svd.S)-1] <= float64(max(n, p))*u*svd.S[0] {
-		return nil, fmt.Errorf("%w: X is numerically rank-deficient (κ = %.3g)", errNoReference, svd.Cond())
+		return nil, fmt.Errorf("%w: X is numerically rank-deficient (κ = %.3g)", ErrNoReference, svd.Cond())
 	}
 	if n >= p {
 		return lsReference(X, y, 0, svd)
@@ -203,12 +215,15 @@ func minNormReference(X *mat.Dense, y []float64, svd *thinSVD) (*Reference, erro
 	return wideReference(X, y, svd)
 }
 
-// ridgeReference returns w_λ = (XᵀX + λI)⁻¹Xᵀy refined in double-double,
-// for λ > 0 (any X) or λ = 0 with n ≥ p.
-func ridgeReference(X *mat.Dense, y []float64, lambda float64, svd *thinSVD) (*Reference, error) {
+// Ridge returns w_λ = (XᵀX + λI)⁻¹Xᵀy refined in double-double, for λ > 0
+// (any X) or λ = 0 with n ≥ p, from the thin SVD svd of X (Factor).
+func Ridge(X *mat.Dense, y []float64, lambda float64, svd *SVD) (*Reference, error) {
 	n, p := X.Dims()
+	if len(y) != n {
+		return nil, fmt.Errorf("reference: len(y) = %d, X has %d rows", len(y), n)
+	}
 	if !(lambda > 0) && n < p {
-		return nil, fmt.Errorf("%w: ridge reference needs λ > 0 when p > n", errNoReference)
+		return nil, fmt.Errorf("%w: ridge reference needs λ > 0 when p > n", ErrNoReference)
 	}
 	return lsReference(X, y, lambda, svd)
 }
@@ -228,7 +243,7 @@ func refine(step func() (dwNorm, wNorm float64)) (accuracy float64, steps int) {
 		converged := rel <= u*u
 		// Stagnated at the floor set by the rounding of the residuals, far
 		// below what is needed, or no longer contracting at all.
-		stagnated := steps >= 3 && rel > prev/2 && rel < refAccuracyLimit*1e-3
+		stagnated := steps >= 3 && rel > prev/2 && rel < AccuracyLimit*1e-3
 		diverging := steps >= 3 && rel >= prev
 		if converged || stagnated || diverging {
 			break
@@ -239,7 +254,7 @@ func refine(step func() (dwNorm, wNorm float64)) (accuracy float64, steps int) {
 }
 
 // lsReference refines the augmented system r + X·w = y, Xᵀr − λw = 0.
-func lsReference(X *mat.Dense, y []float64, lambda float64, svd *thinSVD) (*Reference, error) {
+func lsReference(X *mat.Dense, y []float64, lambda float64, svd *SVD) (*Reference, error) {
 	n, p := X.Dims()
 	k := len(svd.S)
 	w, r := newDDVec(p), newDDVec(n)
@@ -286,14 +301,14 @@ func lsReference(X *mat.Dense, y []float64, lambda float64, svd *thinSVD) (*Refe
 		dr.SubVec(f, dr)
 		w.addCorrection(dw.RawVector().Data)
 		r.addCorrection(dr.RawVector().Data)
-		return mat.Norm(dw, 2), floats2(w.hi)
+		return mat.Norm(dw, 2), norm2(w.hi)
 	}
 	acc, steps := refine(step)
-	return checked(&Reference{W: w, Accuracy: acc, Steps: steps})
+	return checked(&Reference{w: w, Accuracy: acc, Steps: steps})
 }
 
 // wideReference refines w − Xᵀa = 0, X·w = y for p > n.
-func wideReference(X *mat.Dense, y []float64, svd *thinSVD) (*Reference, error) {
+func wideReference(X *mat.Dense, y []float64, svd *SVD) (*Reference, error) {
 	n, p := X.Dims()
 	k := len(svd.S)
 	w, a := newDDVec(p), newDDVec(n)
@@ -332,32 +347,32 @@ func wideReference(X *mat.Dense, y []float64, svd *thinSVD) (*Reference, error) 
 		da.MulVec(svd.U, tf)
 		w.addCorrection(dw.RawVector().Data)
 		a.addCorrection(da.RawVector().Data)
-		return mat.Norm(dw, 2), floats2(w.hi)
+		return mat.Norm(dw, 2), norm2(w.hi)
 	}
 	acc, steps := refine(step)
-	return checked(&Reference{W: w, Accuracy: acc, Steps: steps})
+	return checked(&Reference{w: w, Accuracy: acc, Steps: steps})
 }
 
 func checked(ref *Reference) (*Reference, error) {
-	if !(ref.Accuracy <= refAccuracyLimit) {
+	if !(ref.Accuracy <= AccuracyLimit) {
 		return nil, fmt.Errorf("%w: refinement reached only %.3g relative accuracy after %d steps (need ≤ %.3g)",
-			errNoReference, ref.Accuracy, ref.Steps, refAccuracyLimit)
+			ErrNoReference, ref.Accuracy, ref.Steps, AccuracyLimit)
 	}
 	return ref, nil
 }
 
-// floats2 returns the Euclidean norm of x.
-func floats2(x []float64) float64 { return mat.Norm(mat.NewVecDense(len(x), x), 2) }
+// norm2 returns the Euclidean norm of x.
+func norm2(x []float64) float64 { return mat.Norm(mat.NewVecDense(len(x), x), 2) }
 
-// forwardError returns ‖w − ref‖₂/‖ref‖₂, with the difference taken against
+// ForwardError returns ‖w − ref‖₂/‖ref‖₂, with the difference taken against
 // the double-double reference so that the rounding of the reference to
 // float64 does not enter the figure.
-func forwardError(w []float64, ref *Reference) float64 {
+func ForwardError(w []float64, ref *Reference) float64 {
 	var num, den float64
 	for i, x := range w {
-		d := (x - ref.W.hi[i]) - ref.W.lo[i]
+		d := (x - ref.w.hi[i]) - ref.w.lo[i]
 		num += d * d
-		den += ref.W.hi[i] * ref.W.hi[i]
+		den += ref.w.hi[i] * ref.w.hi[i]
 	}
 	if den == 0 {
 		return math.Sqrt(num)
@@ -365,7 +380,7 @@ func forwardError(w []float64, ref *Reference) float64 {
 	return math.Sqrt(num / den)
 }
 
-// normalEquationError returns the scaled normal-equation residual of w,
+// NormalEquationError returns the scaled normal-equation residual of w,
 //
 //	η = ‖Xᵀr − λw‖₂ / (σ_max·(σ_max·‖w‖₂ + ‖r‖₂) + λ‖w‖₂),  r = y − X·w,
 //
@@ -373,7 +388,7 @@ func forwardError(w []float64, ref *Reference) float64 {
 // only about u² error. A backward-stable solver gives η of order u: its w is
 // the exact answer for X + E with ‖E‖ ≈ u‖X‖, and then
 // Xᵀr − λw = Eᵀr + XᵀE·w (Higham 2002, §20.5). λ = 0 for min-norm.
-func normalEquationError(X *mat.Dense, y []float64, w []float64, lambda, sigmaMax float64) float64 {
+func NormalEquationError(X *mat.Dense, y []float64, w []float64, lambda, sigmaMax float64) float64 {
 	n, p := X.Dims()
 	wv := ddVec{hi: w, lo: make([]float64, p)}
 	xw := mulDD(X, wv)
@@ -390,6 +405,6 @@ func normalEquationError(X *mat.Dense, y []float64, w []float64, lambda, sigmaMa
 		a.addProd(-lambda, w[j], 0)
 		num += a.hi * a.hi
 	}
-	wn, rn := floats2(w), floats2(r.hi)
+	wn, rn := norm2(w), norm2(r.hi)
 	return math.Sqrt(num) / (sigmaMax*(sigmaMax*wn+rn) + lambda*wn)
 }
