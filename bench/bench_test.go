@@ -47,9 +47,11 @@ func TestMain(m *testing.M) {
 	if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
 		// Unit metadata lines go to the results file with the benchmarks.
 		fmt.Print(unitMetadata)
-		// A comment, not a "key: value" configuration line: benchstat would
-		// otherwise put pure-Go and OpenBLAS results in separate tables.
-		fmt.Printf("# solvers backend: %s\n", solvers.Backend())
+		// A benchstat file-configuration line (lower-case key, no spaces):
+		// benchstat groups and pivots on it like goos or pkg. Results of
+		// different backends therefore land in separate tables unless it is
+		// pivoted on (-col backend) or ignored (-ignore backend).
+		fmt.Printf("backend: %s\n", solvers.Backend())
 		fmt.Printf("# instances: -lstsq.n=%s -lstsq.large=%v -lstsq.ratios=%s -lstsq.planted-n=%d -lstsq.kappas=%s -lstsq.matrices=%q -lstsq.seed=%d -lstsq.noref=%v\n",
 			*flagN, *flagLarge, *flagRatios, *flagPlantedN, *flagKappas, *flagMatrices, *flagSeed, *flagNoRef)
 		for _, note := range instanceNotes {
