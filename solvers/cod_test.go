@@ -1,19 +1,11 @@
 package solvers
 
 import (
-	"fmt"
 	"math"
 	"testing"
 
 	"github.com/minnorm/lstsq/internal/problem"
 	"gonum.org/v1/gonum/mat"
-)
-
-// COD's contract: compile-time checks of the interfaces it documents.
-var (
-	_ Pseudoinverter = (*COD)(nil)
-	_ MultiSolver    = (*COD)(nil)
-	_ Reporter       = (*COD)(nil)
 )
 
 // TestCODHandDerived checks small cases whose pseudoinverse is known in
@@ -74,56 +66,13 @@ func TestCODCutoffBoundary(t *testing.T) {
 // TestCODPlanted checks the forward error on planted problems, full rank and
 // rank-deficient (with a gap of at least 10⁸ down to the rounding-level
 // singular values, so pivoted QR reveals the rank), against directBackwardTol.
-func TestCODPlanted(t *testing.T) {
-	seed := uint64(100)
-	for _, sh := range directShapes {
-		n, p := sh[0], sh[1]
-		k := min(n, p)
-		for _, kappa := range []float64{1, 1e3, 1e8} {
-			for _, rank := range []int{k, max(1, k-2)} {
-				for _, resid := range []float64{0, 0.5} {
-					seed++
-					pl := problem.NewPlanted(problem.New(seed), n, p, problem.GeometricSpectrum(rank, kappa), resid)
-					what := fmt.Sprintf("seed %d", seed)
-					directCheckSolve(t, NewCOD(), pl, directBackwardTol(pl), what)
-					_, rep, _ := NewCOD().SolveReport(pl.X, pl.Y)
-					if rep.Rank != rank {
-						t.Errorf("%s: %#v: rank %d, want %d", what, pl, rep.Rank, rank)
-					}
-				}
-			}
-		}
-	}
-}
+func TestCODPlanted(t *testing.T) { directCheckPlantedRank(t, NewCOD(), 100) }
 
 // TestCODPinv checks Pinv against the planted pseudoinverse and the Penrose
-// conditions, with the tolerances of TestSVDPinv.
+// conditions, with the tolerances of TestSVDPinv, at planted rank
+// min(n, p) − 1 (rank 1 for 1×1).
 func TestCODPinv(t *testing.T) {
-	const seed = 12
-	for _, sh := range [][2]int{{8, 5}, {5, 8}, {7, 7}, {1, 1}} {
-		n, p := sh[0], sh[1]
-		kappa := 1e4
-		rank := max(1, min(n, p)-1)
-		pl := problem.NewPlanted(problem.New(seed), n, p, problem.GeometricSpectrum(rank, kappa), 0.5)
-		X0 := mat.DenseCopyOf(pl.X)
-		P, err := NewCOD().Pinv(pl.X)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !mat.Equal(X0, pl.X) {
-			t.Fatal("Pinv modified X")
-		}
-		if r, c := P.Dims(); r != p || c != n {
-			t.Fatalf("Pinv of %d×%d is %d×%d", n, p, r, c)
-		}
-		tol := 30 * float64(max(n, p)) * directU * kappa
-		if e := directMatRelErr(P, directPlantedPinv(pl)); e > tol {
-			t.Errorf("%#v: ‖P − X⁺‖/‖X⁺‖ = %.3g > %.3g", pl, e, tol)
-		}
-		if e := directPenrose(pl.X, P); e > tol*kappa {
-			t.Errorf("%#v: Penrose residual %.3g > %.3g", pl, e, tol*kappa)
-		}
-	}
+	directCheckPinv(t, NewCOD(), 12, func(k int) int { return max(1, k-1) })
 }
 
 // TestCODSolveMany checks SolveMany against planted solutions and Solve.

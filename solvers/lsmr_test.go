@@ -13,28 +13,8 @@ func TestLSMRPlanted(t *testing.T) {
 }
 
 // TestLSMRLooseTol checks the forward-error bound with tol = 1e-6, where
-// the stopping rule rather than rounding decides the error (see TestLSQRLooseTol).
-func TestLSMRLooseTol(t *testing.T) {
-	const tol = 1e-6
-	s := NewLSMR(WithTol(tol))
-	seed := uint64(800)
-	for _, sh := range iterShapes {
-		for _, resid := range []float64{0, 1} {
-			seed++
-			pl := iterPlanted(seed, sh, 30, resid)
-			w, err := s.Solve(pl.X, pl.Y)
-			if errors.Is(err, ErrIllConditioned) {
-				continue
-			}
-			if err != nil {
-				t.Fatalf("seed %d %#v: %v", seed, pl, err)
-			}
-			if e, b := iterRelErr(w, pl.W), iterBound(pl, tol); !(e <= b) {
-				t.Errorf("seed %d %#v: relative error %.3g > bound %.3g", seed, pl, e, b)
-			}
-		}
-	}
-}
+// the stopping rule rather than rounding decides the error (iterCheckLooseTol).
+func TestLSMRLooseTol(t *testing.T) { iterCheckLooseTol(t, NewLSMR(WithTol(1e-6)), 1e-6, 800) }
 
 func TestLSMRCap(t *testing.T) { iterCheckCap(t, NewLSMR(WithMaxIter(3))) }
 

@@ -10,12 +10,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// NewtonSchulz's contract: compile-time checks of the interfaces it documents.
-var (
-	_ Pseudoinverter = (*NewtonSchulz)(nil)
-	_ Reporter       = (*NewtonSchulz)(nil)
-)
-
 // TestNewtonSchulzHandDerived: full-rank cases within 16u (κ ≤ 2 here),
 // rank-deficient ones refused.
 func TestNewtonSchulzHandDerived(t *testing.T) {
@@ -97,26 +91,7 @@ func TestNewtonSchulzOptions(t *testing.T) {
 // Penrose conditions, with the tolerances of TestSVDPinv, and that it refuses
 // a rank-deficient X.
 func TestNewtonSchulzPinv(t *testing.T) {
-	const seed = 13
-	for _, sh := range [][2]int{{8, 5}, {5, 8}, {7, 7}, {1, 1}} {
-		n, p := sh[0], sh[1]
-		kappa := 1e4
-		pl := problem.NewPlanted(problem.New(seed), n, p, problem.GeometricSpectrum(min(n, p), kappa), 0.5)
-		P, err := NewNewtonSchulz().Pinv(pl.X)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r, c := P.Dims(); r != p || c != n {
-			t.Fatalf("Pinv of %d×%d is %d×%d", n, p, r, c)
-		}
-		tol := 30 * float64(max(n, p)) * directU * kappa
-		if e := directMatRelErr(P, directPlantedPinv(pl)); e > tol {
-			t.Errorf("%#v: ‖P − X⁺‖/‖X⁺‖ = %.3g > %.3g", pl, e, tol)
-		}
-		if e := directPenrose(pl.X, P); e > tol*kappa {
-			t.Errorf("%#v: Penrose residual %.3g > %.3g", pl, e, tol*kappa)
-		}
-	}
+	directCheckPinv(t, NewNewtonSchulz(), 13, func(k int) int { return k })
 	X := mat.NewDense(3, 2, []float64{1, 2, 2, 4, 3, 6})
 	if P, err := NewNewtonSchulz().Pinv(X); !errors.Is(err, ErrIllConditioned) {
 		t.Errorf("Pinv of a rank-1 3×2: P = %v, err = %v; want ErrIllConditioned", P, err)

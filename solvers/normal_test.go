@@ -10,12 +10,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Normal's contract: compile-time checks of the interfaces it documents.
-var (
-	_ MultiSolver = (*Normal)(nil)
-	_ Reporter    = (*Normal)(nil)
-)
-
 // TestNormalHandDerived: full-rank cases within 16u (κ ≤ 2 here, so κ²u ≤ 4u
 // per rounding), rank-deficient ones refused.
 func TestNormalHandDerived(t *testing.T) { directCheckHandFullRank(t, NewNormal(), 16*directU) }
@@ -42,16 +36,8 @@ func TestNormalRefusalBoundary(t *testing.T) {
 			}
 			y := mat.NewVecDense(2, []float64{1, c.delta})
 			w, rep, err := NewNormal().SolveReport(X, y)
-			switch {
-			case c.refuse && !errors.Is(err, ErrIllConditioned):
-				t.Errorf("tall=%v δ = %v: err = %v, want ErrIllConditioned", tall, c.delta, err)
-			case !c.refuse && err != nil:
-				t.Errorf("tall=%v δ = %v: %v", tall, c.delta, err)
-			case !c.refuse && directRelErr(w, mat.NewVecDense(len(want), want)) > 4*directU:
-				t.Errorf("tall=%v δ = %v: w = %v, want %v", tall, c.delta, mat.Formatted(w.T()), want)
-			case !c.refuse && math.Abs(rep.Cond*c.delta-1) > 1e-12:
-				t.Errorf("tall=%v δ = %v: Cond = %v, want 1/δ", tall, c.delta, rep.Cond)
-			}
+			what := fmt.Sprintf("tall=%v δ = %v", tall, c.delta)
+			directCheckRefusalCase(t, what, c.refuse, w, rep, err, want, c.delta, 1e-12)
 		}
 	}
 }

@@ -3,41 +3,11 @@ package solvers
 import (
 	"errors"
 	"fmt"
-	"math"
 	"testing"
 
 	"github.com/minnorm/lstsq/internal/problem"
 	"gonum.org/v1/gonum/mat"
 )
-
-// QR's contract: compile-time checks of the interfaces it documents.
-var (
-	_ MultiSolver = (*QR)(nil)
-	_ Reporter    = (*QR)(nil)
-)
-
-// directCheckHandFullRank runs s on the hand-derived cases: full-rank ones
-// must be solved within tol, rank-deficient ones refused.
-func directCheckHandFullRank(t *testing.T, s Solver, tol float64) {
-	t.Helper()
-	for _, c := range directHandCases() {
-		w, err := s.Solve(c.X, mat.NewVecDense(len(c.y), c.y))
-		n, p := c.X.Dims()
-		if c.rank < min(n, p) {
-			if !errors.Is(err, ErrIllConditioned) {
-				t.Errorf("%s %s (rank %d < %d): got w = %v, err = %v; want ErrIllConditioned", s.Name(), c.name, c.rank, min(n, p), w, err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("%s %s: %v", s.Name(), c.name, err)
-			continue
-		}
-		if e := directRelErr(w, mat.NewVecDense(len(c.want), c.want)); e > tol {
-			t.Errorf("%s %s: got %v, want %v (relative error %.3g > %.3g)", s.Name(), c.name, mat.Formatted(w.T()), c.want, e, tol)
-		}
-	}
-}
 
 // TestQRHandDerived: full-rank cases within 8u (κ ≤ 2 here), rank-deficient
 // ones (a rank-1 square, duplicate columns) refused.
@@ -68,16 +38,8 @@ func TestQRRefusalBoundary(t *testing.T) {
 			want[0], want[1] = 1, 1
 			y := mat.NewVecDense(2, []float64{1, c.delta})
 			w, rep, err := NewQR().SolveReport(X, y)
-			switch {
-			case c.refuse && !errors.Is(err, ErrIllConditioned):
-				t.Errorf("2×%d, δ = %v ≤ limit: err = %v, want ErrIllConditioned", p, c.delta, err)
-			case !c.refuse && err != nil:
-				t.Errorf("2×%d, δ = %v > limit: %v", p, c.delta, err)
-			case !c.refuse && directRelErr(w, mat.NewVecDense(p, want)) > 4*directU:
-				t.Errorf("2×%d, δ = %v: w = %v, want %v", p, c.delta, mat.Formatted(w.T()), want)
-			case !c.refuse && math.Abs(rep.Cond*c.delta-1) > 1e-15:
-				t.Errorf("2×%d, δ = %v: Cond = %v, want 1/δ", p, c.delta, rep.Cond)
-			}
+			what := fmt.Sprintf("2×%d, δ = %v (limit %v)", p, c.delta, limit)
+			directCheckRefusalCase(t, what, c.refuse, w, rep, err, want, c.delta, 1e-15)
 		}
 	}
 }
