@@ -29,22 +29,33 @@ import (
 //
 // # Rank cut-off
 //
-// The rank is the number of leading diagonal entries of R with
+// The rank is decided in two steps, with rcond = ε·max(n, p), ε = 2⁻⁵², the
+// relative cut-off of the "svd" solver (numpy's convention; WithRCond(r)
+// replaces it by r):
 //
-//	|R_ii| > rcond·|R₁₁|,   rcond = ε·max(n, p),  ε = 2⁻⁵² by default,
+//  1. r₀ = the number of leading diagonal entries of R with |R_ii| > rcond·|R₁₁|;
+//  2. while r > 1 and σ̂_min(R_{1:r,1:r}) ≤ rcond·σ̂_max(R_{1:r,1:r}): r ← r − 1,
 //
-// the relative cut-off of the "svd" solver (numpy's convention) applied to
-// |R_ii|/|R₁₁| in place of σ_i/σ₁; WithRCond(r) replaces rcond by r. The
-// pivoting makes |R₁₁| a column norm of X, within a factor √p of σ₁, and
-// |R_ii| an estimate of σ_i that is usually within a small factor of it, so
-// on matrices with a clear gap in the spectrum "cod" and "svd" agree on the
-// rank. The known limit of pivoted-QR rank detection: on adversarial matrices
-// such as Kahan's (Kahan 1966; discussed with QR with column pivoting in Golub
-// & Van Loan, Matrix Computations) the last |R_ii| stays far above σ_min and
-// the rank is overestimated (on the 90×90 Kahan matrix of TestCODKahanLimit
-// σ_min/σ₁ ≈ 9·10⁻¹⁸ but |R_nn|/|R₁₁| ≈ 4·10⁻⁴). LAPACK's xGELSY shares
-// this limit; only a strong rank-revealing QR (Gu & Eisenstat 1996) or the SVD
-// avoids it. Use "svd" when that matters.
+// with σ̂_min and σ̂_max from a few steps of inverse and direct power iteration
+// on the r×r triangle (two triangular solves or products a step, O(r²)).
+// Step 1 alone is what xGELSY's diagonal test does; it is not enough: |R_ii|
+// can exceed σ_i by a sizeable factor, so that on an exactly singular 2×2
+// matrix the rounding of the QR itself left |R₂₂|/|R₁₁| ≈ 2.006·ε, just above
+// the cut-off 2ε, and "cod" returned a solution of norm 10¹⁵ where "svd"
+// (σ₂ = 0) returned X⁺y; the row-permuted copy of the same matrix gave
+// |R₂₂|/|R₁₁| ≈ 0. Step 2 applies the cut-off to singular values of the
+// leading triangle, which interlace those of X (σ_i(R₁₁) ≤ σ_i(X)), so "cod"
+// and "svd" agree on the rank unless a singular value lies within a small
+// factor of the cut-off. Inverse iteration converges at the rate
+// σ_r/σ_{r−1}, which is tiny exactly when a numerically zero σ_r sits under a
+// gap; it overestimates σ_min otherwise, so a borderline σ_r may be kept.
+// The step also catches the classical failure of pivoted-QR rank detection,
+// Kahan's matrix (Kahan 1966; Golub & Van Loan, Matrix Computations), where
+// the last |R_ii| stays far above σ_min (on the 90×90 Kahan matrix of
+// TestCODKahanLimit σ_min/σ₁ ≈ 9·10⁻¹⁸ but |R_nn|/|R₁₁| ≈ 4·10⁻⁴): a rank
+// deficiency that hides behind a large |R_ii| in the trailing columns is
+// still missed only if it is invisible in every leading triangle, which a
+// strong rank-revealing QR (Gu & Eisenstat 1996) or the SVD would exclude.
 //
 // # Accuracy and refusals
 //
@@ -138,11 +149,13 @@ func (s *COD) minNorm(a *mat.Dense, b blas64.General) (*mat.Dense, int) {
 
 	// 2. The rank: |R₁₁| > 0 because X ≠ 0 and the first pivot is the
 	// column of largest norm, so r ≥ 1.
-	cut := s.rcond(n, p) * math.Abs(A.Data[0])
+	rc := s.rcond(n, p)
+	cut := rc * math.Abs(A.Data[0])
 	r := 0
 	for r < k && math.Abs(A.Data[r*A.Stride+r]) > cut {
 		r++
 	}
+	r = codRefineRank(A, r, rc)
 
 	// Qᵀ·B, before the LQ step overwrites the reflectors of Q.
 	lapack64.Ormqr(blas.Left, blas.Trans, A, tauQ, b, work, lwork)
@@ -179,4 +192,65 @@ func (s *COD) rcond(n, p int) float64 {
 		return s.cfg.rcond
 	}
 	return svdDefaultRCond(n, p)
+}
+
+// codRefineRank applies step 2 of the rank rule (see COD) to the upper
+// triangle held in the leading r×r block of A: it lowers r while the
+// estimated smallest singular value of the leading triangle is at most
+// rcond times the estimated largest. A triangle whose inverse overflows is
+// treated as singular.
+func codRefineRank(A blas64.General, r int, rcond float64) int {
+	const steps = 6 // power-iteration steps for each estimate
+	x := make([]float64, r)
+	for r > 1 {
+		tri := blas64.Triangular{N: r, Stride: A.Stride, Data: A.Data, Uplo: blas.Upper, Diag: blas.NonUnit}
+		v := blas64.Vector{N: r, Inc: 1, Data: x[:r]}
+		// σ̂_max: ‖R·x‖ after power iteration on RᵀR.
+		startVector(x[:r])
+		smax := 0.0
+		for it := 0; it < steps; it++ {
+			blas64.Trmv(blas.NoTrans, tri, v)
+			blas64.Trmv(blas.Trans, tri, v)
+			nrm := blas64.Nrm2(v)
+			if nrm == 0 || math.IsInf(nrm, 0) || math.IsNaN(nrm) {
+				break
+			}
+			smax = math.Sqrt(nrm)
+			blas64.Scal(1/nrm, v)
+		}
+		// σ̂_min: 1/√‖(RᵀR)⁻¹·x‖ after inverse iteration.
+		startVector(x[:r])
+		smin := 0.0
+		for it := 0; it < steps; it++ {
+			blas64.Trsv(blas.Trans, tri, v)
+			blas64.Trsv(blas.NoTrans, tri, v)
+			nrm := blas64.Nrm2(v)
+			if nrm == 0 || math.IsInf(nrm, 0) || math.IsNaN(nrm) {
+				smin = 0 // the inverse overflows: numerically singular
+				break
+			}
+			smin = 1 / math.Sqrt(nrm)
+			blas64.Scal(1/nrm, v)
+		}
+		if smin > rcond*smax {
+			break
+		}
+		r--
+	}
+	return r
+}
+
+// startVector fills x with a fixed unit vector that has no special
+// structure (so it is not orthogonal to any singular vector by accident),
+// making the rank decision deterministic.
+func startVector(x []float64) {
+	s := 0.0
+	for i := range x {
+		x[i] = 1 + 0.5*math.Sin(float64(3*i+1))
+		s += x[i] * x[i]
+	}
+	s = 1 / math.Sqrt(s)
+	for i := range x {
+		x[i] *= s
+	}
 }

@@ -84,12 +84,12 @@ func TestCODConcurrent(t *testing.T) {
 	directConcurrent(t, NewCOD(), pl.X, pl.Y)
 }
 
-// TestCODKahanLimit records the documented limit of pivoted-QR rank
-// detection: on Kahan's 90×90 matrix with c = 0.4 (columns shrunk by
-// 1 − 100·ε·j so that the pivoting keeps the natural order, as in Golub & Van
-// Loan) σ_min/σ_max ≈ 9·10⁻¹⁸ lies below the cut-off and "svd" drops
-// it, but |R_nn|/|R₁₁| ≈ 4·10⁻⁴ hides it from "cod". If this test fails
-// because "cod" now finds rank 89, update the COD doc comment.
+// TestCODKahanLimit checks the classical failure of pivoted-QR rank
+// detection, now caught by step 2 of the rank rule: on Kahan's 90×90 matrix
+// with c = 0.4 (columns shrunk by 1 − 100·ε·j so that the pivoting keeps the
+// natural order, as in Golub & Van Loan) σ_min/σ_max ≈ 9·10⁻¹⁸ lies below the
+// cut-off, but |R_nn|/|R₁₁| ≈ 4·10⁻⁴ hides it from the diagonal test alone.
+// Both "svd" and "cod" must find rank 89.
 func TestCODKahanLimit(t *testing.T) {
 	const n, c = 90, 0.4
 	s := math.Sqrt(1 - c*c)
@@ -116,7 +116,45 @@ func TestCODKahanLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rs.Rank != n-1 || rc.Rank != n {
-		t.Errorf("Kahan %d×%d: svd rank %d (want %d), cod rank %d (want %d, the documented overestimate)", n, n, rs.Rank, n-1, rc.Rank, n)
+	if rs.Rank != n-1 || rc.Rank != n-1 {
+		t.Errorf("Kahan %d×%d: svd rank %d, cod rank %d, want %d", n, n, rs.Rank, rc.Rank, n-1)
+	}
+}
+
+// TestCODSingularPermuted is the regression test for the bug step 2 of the
+// rank rule fixes (found by props' equivariance property through "sketch"):
+// the rows of an exactly singular 2×2 matrix, swapped, left the QR's own
+// rounding at |R₂₂|/|R₁₁| ≈ 2.006·ε, above the cut-off 2ε, and "cod" returned
+// a vector of norm 10¹⁵. Hand-derived oracle: X = u·vᵀ in floating point has
+// determinant exactly 0 here (checked below), so X⁺y = v·(uᵀy)/(‖u‖²‖v‖²) up
+// to rounding, and both orders must give it to within 30·max(n,p)·u relative.
+func TestCODSingularPermuted(t *testing.T) {
+	rows := [2][2]float64{{0.11631689039870434, -0.115847967297325}, {-0.04479811231894143, 0.04461751198056811}}
+	y := [2]float64{0.4931541552398304, 0.0006621556066979672}
+	if det := rows[0][0]*rows[1][1] - rows[0][1]*rows[1][0]; det != 0 {
+		t.Fatalf("test matrix is not exactly singular: det = %v", det)
+	}
+	// The rank-one oracle: X = a·bᵀ with b = row 0 and a = (1, row1/row0).
+	b := mat.NewVecDense(2, []float64{rows[0][0], rows[0][1]})
+	a := mat.NewVecDense(2, []float64{1, rows[1][0] / rows[0][0]})
+	ya := y[0]*a.AtVec(0) + y[1]*a.AtVec(1)
+	want := mat.NewVecDense(2, nil)
+	want.ScaleVec(ya/(mat.Dot(a, a)*mat.Dot(b, b)), b)
+	for _, swap := range []bool{false, true} {
+		i0, i1 := 0, 1
+		if swap {
+			i0, i1 = 1, 0
+		}
+		X := mat.NewDense(2, 2, []float64{rows[i0][0], rows[i0][1], rows[i1][0], rows[i1][1]})
+		yy := mat.NewVecDense(2, []float64{y[i0], y[i1]})
+		w, rep, err := NewCOD().SolveReport(X, yy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d mat.VecDense
+		d.SubVec(w, want)
+		if rel := mat.Norm(&d, 2) / mat.Norm(want, 2); rep.Rank != 1 || rel > 30*2*0x1p-53 {
+			t.Errorf("swap=%v: rank %d, w = %v, want %v (relative error %.3g)", swap, rep.Rank, w.RawVector().Data, want.RawVector().Data, rel)
+		}
 	}
 }
