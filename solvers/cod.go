@@ -149,13 +149,7 @@ func (s *COD) minNorm(a *mat.Dense, b blas64.General) (*mat.Dense, int) {
 
 	// 2. The rank: |R₁₁| > 0 because X ≠ 0 and the first pivot is the
 	// column of largest norm, so r ≥ 1.
-	rc := s.rcond(n, p)
-	cut := rc * math.Abs(A.Data[0])
-	r := 0
-	for r < k && math.Abs(A.Data[r*A.Stride+r]) > cut {
-		r++
-	}
-	r = codRefineRank(A, r, rc)
+	r := codRank(A, k, s.rcond(n, p))
 
 	// Qᵀ·B, before the LQ step overwrites the reflectors of Q.
 	lapack64.Ormqr(blas.Left, blas.Trans, A, tauQ, b, work, lwork)
@@ -192,6 +186,22 @@ func (s *COD) rcond(n, p int) float64 {
 		return s.cfg.rcond
 	}
 	return svdDefaultRCond(n, p)
+}
+
+// codRank returns the numerical rank of the column-pivoted QR factor held in
+// the upper triangle of A (k = min(rows, cols) diagonal entries) by the rule
+// documented on COD: the diagonal test, then codRefineRank. It returns 0 only
+// when R₁₁ = 0.
+func codRank(A blas64.General, k int, rcond float64) int {
+	cut := rcond * math.Abs(A.Data[0])
+	r := 0
+	for r < k && math.Abs(A.Data[r*A.Stride+r]) > cut {
+		r++
+	}
+	if r == 0 {
+		return 0
+	}
+	return codRefineRank(A, r, rcond)
 }
 
 // codRefineRank applies step 2 of the rank rule (see COD) to the upper

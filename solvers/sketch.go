@@ -473,11 +473,7 @@ func sketchPreconditioner(B *mat.Dense, rcond float64) sketchPrecond {
 	work := make([]float64, lwork)
 	lapack64.Geqp3(A, jpvt, tauQ, work, lwork)
 
-	cut := rcond * math.Abs(A.Data[0])
-	r := 0
-	for r < kk && math.Abs(A.Data[r*A.Stride+r]) > cut {
-		r++
-	}
+	r := codRank(A, kk, rcond)
 	if r == 0 {
 		return sketchPrecond{}
 	}
