@@ -7,10 +7,15 @@ GO ?= go
 # The main job: the sweep report (see sweep below).
 all: sweep
 
-# go vet and the whole test suite.
+# go vet, the whole test suite, then the concurrency checks again under the
+# race detector (it needs cgo and a C compiler; skipped, with a note, without one).
 test:
 	$(GO) vet ./...
 	$(GO) test ./...
+	@if command -v $${CC:-gcc} >/dev/null 2>&1 && [ "$$($(GO) env CGO_ENABLED)" = 1 ]; then \
+		echo "$(GO) test -race -run '/hygiene\$$|Concurren' ./props ./solvers"; \
+		$(GO) test -race -run '/hygiene$$|Concurren' ./props ./solvers; \
+	else echo "skipping the -race run: no C compiler or CGO_ENABLED=0"; fi
 
 # The property suite (props) with 10× rapid's default checks (RAPID_CHECKS=1000,
 # a few minutes), then its hygiene (concurrency) checks under the race detector.
