@@ -229,14 +229,14 @@ func ridgeBidiagonal(d, e []float64, c blas64.General, lambda float64) {
 		a := mu
 		if j > 0 {
 			var cs float64
-			cs, _, a = svdLapack.Dlartg(fill, mu)
+			cs, _, a = givens.Dlartg(fill, mu)
 			for t := range g {
 				g[t] *= cs
 			}
 		}
 		// Rotate row j of B (d_j, e_j) against it: the merged row keeps the
 		// fill-in −sn·e_j at column j+1.
-		cs, sn, r := svdLapack.Dlartg(d[j], a)
+		cs, sn, r := givens.Dlartg(d[j], a)
 		dl[j] = r
 		if j < k-1 {
 			el[j], fill = cs*e[j], -sn*e[j]

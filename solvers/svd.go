@@ -191,9 +191,26 @@ func svdRank(sigma []float64, rcond float64) int {
 	return r
 }
 
-// svdLapack runs the bidiagonal SVD. gonum's lapack64 wrapper does not expose
-// xGEBRD, xORMBR or xBDSQR, so the native implementation is called directly.
-var svdLapack gonum.Implementation
+// svdLapacker is the part of LAPACK that the bidiagonal SVD path uses.
+// gonum's lapack64 wrapper does not expose xGEBRD, xORMBR or xBDSQR, so the
+// routines are called on an implementation directly: gonum's native one by
+// default, netlib's (OpenBLAS's LAPACK) in the openblas build.
+type svdLapacker interface {
+	Dgeqrf(m, n int, a []float64, lda int, tau, work []float64, lwork int)
+	Dgelqf(m, n int, a []float64, lda int, tau, work []float64, lwork int)
+	Dgebrd(m, n int, a []float64, lda int, d, e, tauQ, tauP, work []float64, lwork int)
+	Dbdsqr(uplo blas.Uplo, n, ncvt, nru, ncc int, d, e, vt []float64, ldvt int, u []float64, ldu int, c []float64, ldc int, work []float64) (ok bool)
+	Dormqr(side blas.Side, trans blas.Transpose, m, n, k int, a []float64, lda int, tau, c []float64, ldc int, work []float64, lwork int)
+	Dormlq(side blas.Side, trans blas.Transpose, m, n, k int, a []float64, lda int, tau, c []float64, ldc int, work []float64, lwork int)
+	Dormbr(vect lapack.ApplyOrtho, side blas.Side, trans blas.Transpose, m, n, k int, a []float64, lda int, tau, c []float64, ldc int, work []float64, lwork int)
+}
+
+// svdLapack runs the bidiagonal SVD; it is set once, before any solver runs
+// (backend_openblas.go replaces it in its init).
+var svdLapack svdLapacker = gonum.Implementation{}
+
+// givens computes plane rotations (xLARTG, which netlib does not export).
+var givens gonum.Implementation
 
 // svdPrefactorRatio is LAPACK's crossover (ILAENV ISPEC = 6, used by xGELSS
 // and xGESVD): a long side at least 1.6 times the short one is first reduced
@@ -321,7 +338,7 @@ func (bd *bidiagonal) applyQT(y blas64.General) blas64.General {
 func (bd *bidiagonal) makeUpper(c blas64.General) {
 	d, e, m := bd.d, bd.e, c.Cols
 	for i := 0; i < bd.k-1; i++ {
-		cs, sn, r := svdLapack.Dlartg(d[i], e[i])
+		cs, sn, r := givens.Dlartg(d[i], e[i])
 		d[i], e[i], d[i+1] = r, sn*d[i+1], cs*d[i+1]
 		ri, rn := c.Data[i*c.Stride:i*c.Stride+m], c.Data[(i+1)*c.Stride:(i+1)*c.Stride+m]
 		for j := range ri {
