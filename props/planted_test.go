@@ -150,7 +150,14 @@ func (normalNeverRefuses) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, erro
 	}
 	k, _ := G.Dims()
 	var ch mat.Cholesky
-	for jitter := 0.0; !ch.Factorize(&G); jitter = math.Max(2*jitter, 1e-300) {
+	// Jitter the diagonal until Cholesky succeeds, a bounded number of times:
+	// the doubling from 1e-300 passes 1e300 after about 2000 steps, and a Gram
+	// matrix that still fails (non-finite entries) would otherwise loop
+	// forever. Then return 0, silently wrong, as this planted bug would.
+	for jitter, tries := 0.0, 0; !ch.Factorize(&G); jitter, tries = math.Max(2*jitter, 1e-300), tries+1 {
+		if tries > 2100 {
+			return mat.NewVecDense(p, nil), nil
+		}
 		for i := 0; i < k; i++ {
 			G.SetSym(i, i, G.At(i, i)+jitter)
 		}
