@@ -13,8 +13,8 @@ test:
 	$(GO) vet ./...
 	$(GO) test ./...
 	@if command -v $${CC:-gcc} >/dev/null 2>&1 && [ "$$($(GO) env CGO_ENABLED)" = 1 ]; then \
-		echo "$(GO) test -race -run '^Test(MinNorm|Ridge)Solvers$$/hygiene$$' ./props"; \
-		$(GO) test -race -run '^Test(MinNorm|Ridge)Solvers$$/hygiene$$' ./props && \
+		echo "$(GO) test -race -run '^Test(MinNorm|Ridge)Solvers$$/.*/hygiene$$' ./props"; \
+		$(GO) test -race -run '^Test(MinNorm|Ridge)Solvers$$/.*/hygiene$$' ./props && \
 		echo "$(GO) test -race -run 'Concurrent' ./solvers" && \
 		$(GO) test -race -run 'Concurrent' ./solvers; \
 	else echo "skipping the -race run: no C compiler or CGO_ENABLED=0"; fi
@@ -23,7 +23,7 @@ test:
 # a few minutes), then its hygiene (concurrency) checks under the race detector.
 test-long:
 	RAPID_CHECKS=1000 $(GO) test -count 1 -timeout 60m ./props
-	$(GO) test -count 1 -race -run '^Test(MinNorm|Ridge)Solvers$$/hygiene$$' ./props
+	$(GO) test -count 1 -race -run '^Test(MinNorm|Ridge)Solvers$$/.*/hygiene$$' ./props
 
 # Solve one n = p problem with every solver and print a table.
 demo:
