@@ -101,22 +101,7 @@ func (s *LSMR) core(t *task) (*mat.VecDense, Report, error) {
 	for itn < maxIter {
 		itn++
 		// Continue the bidiagonalization.
-		lp.mulX(Xv, v)
-		for i := range u {
-			u[i] = Xv[i] - alpha*u[i]
-		}
-		beta = nrm2(u)
-		if beta > 0 {
-			blas64.Scal(1/beta, vec(u))
-		}
-		lp.mulXT(XTu, u)
-		for j := range v {
-			v[j] = XTu[j] - beta*v[j]
-		}
-		alpha = nrm2(v)
-		if alpha > 0 {
-			blas64.Scal(1/alpha, vec(v))
-		}
+		beta, alpha = lp.golubKahanStep(u, v, Xv, XTu, alpha)
 
 		// The rotation P_k on the lower bidiagonal B_k.
 		rhoOld := rho

@@ -153,6 +153,33 @@ func newLSProblem(t *task) *lsProblem {
 	}
 }
 
+// golubKahanStep continues the Golub–Kahan bidiagonalization of X (Paige &
+// Saunders 1982, §3), shared by LSQR and LSMR:
+//
+//	β_{i+1}u_{i+1} = X·v_i − α_i·u_i,  α_{i+1}v_{i+1} = Xᵀu_{i+1} − β_{i+1}·v_i.
+//
+// It overwrites u and v with u_{i+1} and v_{i+1} (Xv and XTu are workspace of
+// lengths n and p) and returns β_{i+1} and α_{i+1}.
+func (lp *lsProblem) golubKahanStep(u, v, Xv, XTu []float64, alpha float64) (beta, alphaNext float64) {
+	lp.mulX(Xv, v)
+	for i := range u {
+		u[i] = Xv[i] - alpha*u[i]
+	}
+	beta = nrm2(u)
+	if beta > 0 {
+		blas64.Scal(1/beta, vec(u))
+	}
+	lp.mulXT(XTu, u)
+	for j := range v {
+		v[j] = XTu[j] - beta*v[j]
+	}
+	alphaNext = nrm2(v)
+	if alphaNext > 0 {
+		blas64.Scal(1/alphaNext, vec(v))
+	}
+	return beta, alphaNext
+}
+
 // mulX sets dst = X·v.
 func (lp *lsProblem) mulX(dst, v []float64) {
 	blas64.Gemv(blas.NoTrans, 1, lp.X, vec(v), 0, vec(dst))
@@ -240,25 +267,9 @@ func dampedLSQR(name string, t *task) (*mat.VecDense, Report, error) {
 	itn := 0
 	for itn < maxIter {
 		itn++
-		// Continue the bidiagonalization:
-		//	β_{i+1}u_{i+1} = X·v_i − α_i·u_i,  α_{i+1}v_{i+1} = Xᵀu_{i+1} − β_{i+1}·v_i.
-		lp.mulX(Xv, v)
-		for i := range u {
-			u[i] = Xv[i] - alpha*u[i]
-		}
-		beta = nrm2(u)
-		if beta > 0 {
-			blas64.Scal(1/beta, vec(u))
-		}
-		normX2 += alpha*alpha + beta*beta + damp2
-		lp.mulXT(XTu, u)
-		for j := range v {
-			v[j] = XTu[j] - beta*v[j]
-		}
-		alpha = nrm2(v)
-		if alpha > 0 {
-			blas64.Scal(1/alpha, vec(v))
-		}
+		alphaPrev := alpha
+		beta, alpha = lp.golubKahanStep(u, v, Xv, XTu, alpha)
+		normX2 += alphaPrev*alphaPrev + beta*beta + damp2
 
 		// Eliminate the damping row (a plane rotation; identity when λ = 0).
 		rhoBar1 := math.Hypot(rhoBar, damp)
