@@ -1,6 +1,7 @@
 package fastblas
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -9,66 +10,278 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// TestDgemv checks Dgemv against gonum's, entry for entry and bit for bit
-// (each entry of y is computed by gonum's own kernel on a block of A), on
-// shapes above and below the parallel threshold, with strided vectors,
-// padded A, beta = 0 with NaN in y, and negative increments; and checks that
-// the padding of A and the gaps of strided y are untouched.
+// gemvCase is one call of Dgemv: an m×n A padded to stride n+pad, x and y
+// with increments incX and incY.
+type gemvCase struct {
+	tA          blas.Transpose
+	m, n, pad   int
+	incX, incY  int
+	alpha, beta float64
+}
+
+func (c gemvCase) String() string {
+	return fmt.Sprintf("tA=%c m=%d n=%d lda=n+%d incX=%d incY=%d alpha=%g beta=%g",
+		c.tA, c.m, c.n, c.pad, c.incX, c.incY, c.alpha, c.beta)
+}
+
+// lengths returns the lengths of x and y.
+func (c gemvCase) lengths() (lenX, lenY int) {
+	if c.tA == blas.NoTrans {
+		return c.n, c.m
+	}
+	return c.m, c.n
+}
+
+// vector returns l random entries in [−1, 1) with increment inc; the gaps
+// hold padNaN.
+func vector(rng *rand.Rand, l, inc int) []float64 {
+	if l == 0 {
+		return nil
+	}
+	step := abs(inc)
+	v := make([]float64, (l-1)*step+1)
+	for i := range v {
+		v[i] = padNaN
+		if i%step == 0 {
+			v[i] = 2*rng.Float64() - 1
+		}
+	}
+	return v
+}
+
+// entry returns the index of entry k of a vector of length l with increment
+// inc, counted from the far end when inc < 0 as in the reference BLAS.
+func entry(k, l, inc int) int {
+	if inc < 0 {
+		return (k - l + 1) * inc
+	}
+	return k * inc
+}
+
+// naiveGemv returns y = alpha·op(A)·x + beta·y by the textbook loop, in
+// entry order, and the bound |alpha|·|op(A)|·|x| + |beta|·|y| on each
+// entry. As in the BLAS, y is not read when beta = 0.
+func naiveGemv(c gemvCase, a matrix, x, y []float64) (ref, bound []float64) {
+	lenX, lenY := c.lengths()
+	ref, bound = make([]float64, lenY), make([]float64, lenY)
+	for i := range lenY {
+		var s, b float64
+		for j := range lenX {
+			var aij float64
+			if c.tA == blas.NoTrans {
+				aij = a.at(i, j)
+			} else {
+				aij = a.at(j, i)
+			}
+			xj := x[entry(j, lenX, c.incX)]
+			s += aij * xj
+			b += math.Abs(aij * xj)
+		}
+		ref[i], bound[i] = c.alpha*s, math.Abs(c.alpha)*b
+		if c.beta != 0 {
+			yi := y[entry(i, lenY, c.incY)]
+			ref[i] += c.beta * yi
+			bound[i] += math.Abs(c.beta * yi)
+		}
+	}
+	return ref, bound
+}
+
+// checkGemv returns a description of the first entry of y that is not
+// within 2·γ_{k+3}·bound of ref, k the length of the dot products, or "".
+// Both y and ref are computed results, each within γ_{k+2}·bound of the
+// exact one (k products summed, scaled by alpha, added to beta·y; Higham,
+// §3.1), so they may differ by twice that; one more γ covers the rounding of
+// bound itself. The bound is zero for an exact product, and then so must be
+// the difference.
+func checkGemv(c gemvCase, y, ref, bound []float64) string {
+	lenX, lenY := c.lengths()
+	tol := 2 * gamma(lenX+3)
+	for i := range lenY {
+		got := y[entry(i, lenY, c.incY)]
+		if d := math.Abs(got - ref[i]); !(d <= tol*bound[i]) {
+			return fmt.Sprintf("y[%d] = %v, want %v: |difference| %.3g > %.3g = 2γ_{k+3}·bound", i, got, ref[i], d, tol*bound[i])
+		}
+	}
+	return ""
+}
+
+// runGemvCase calls Dgemv on random data and checks y against naiveGemv,
+// that beta = 0 overwrites a NaN in y, and that A, x and the gaps of y are
+// left alone; and, when m or n is 0, that y is left alone too.
+func runGemvCase(t *testing.T, rng *rand.Rand, c gemvCase) {
+	t.Helper()
+	lenX, lenY := c.lengths()
+	a := newMatrix(rng, c.m, c.n, c.pad)
+	x, y := vector(rng, lenX, c.incX), vector(rng, lenY, c.incY)
+	if c.beta == 0 {
+		for i := range lenY {
+			y[entry(i, lenY, c.incY)] = math.NaN()
+		}
+	}
+	a0, x0, y0 := a.clone(), append([]float64(nil), x...), append([]float64(nil), y...)
+	ref, bound := naiveGemv(c, a, x, y)
+	Implementation{}.Dgemv(c.tA, c.m, c.n, c.alpha, a.data, a.stride, x, c.incX, c.beta, y, c.incY)
+	if !sameBits(a.data, a0.data) || !sameBits(x, x0) {
+		t.Fatalf("%v: A or x modified", c)
+	}
+	if c.m == 0 || c.n == 0 {
+		// The BLAS quick return: y is left as it is, even for beta ≠ 1.
+		if !sameBits(y, y0) {
+			t.Fatalf("%v: y modified by an empty product", c)
+		}
+		return
+	}
+	step := abs(c.incY)
+	for i := range y {
+		if i%step != 0 && !sameBits(y[i:i+1], y0[i:i+1]) {
+			t.Fatalf("%v: y[%d], between entries of y, modified", c, i)
+		}
+	}
+	if msg := checkGemv(c, y, ref, bound); msg != "" {
+		t.Fatalf("%v: %s", c, msg)
+	}
+}
+
+var gemvIncs = []int{1, 2, -1, -3}
+
+// TestDgemv checks Dgemv against the naive loop for every combination of
+// transpose, small sizes (remainders of the blocks of 4 and 8 rows and
+// columns), padded A, increments and scalars, and on larger shapes, above
+// the parallel threshold, with the scalars and pads taken in turn.
 func TestDgemv(t *testing.T) {
-	shapes := [][2]int{{0, 5}, {5, 0}, {1, 1}, {7, 9}, {300, 500}, {500, 300}, {1000, 131}, {131, 1000}, {17, 9000}, {9000, 17}}
-	scalars := [][2]float64{{1, 0}, {-0.5, 1}, {2, -1.5}, {0, 0.5}, {0, 1}}
-	incs := [][2]int{{1, 1}, {3, 2}, {-2, 1}, {1, -3}}
-	rng := rand.New(rand.NewPCG(17, 18))
-	for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
-		for is, sh := range shapes {
-			for ic, inc := range incs {
-				m, n := sh[0], sh[1]
-				s := scalars[(is+ic)%len(scalars)]
-				alpha, beta := s[0], s[1]
-				incX, incY := inc[0], inc[1]
-				lenX, lenY := n, m
-				if tA != blas.NoTrans {
-					lenX, lenY = m, n
-				}
-				a := newMatrix(rng, m, n, ic)
-				vec := func(l, inc int) []float64 {
-					v := make([]float64, max(0, (l-1)*abs(inc)+1))
-					for i := range v {
-						if i%abs(inc) == 0 {
-							v[i] = 2*rng.Float64() - 1
-						} else {
-							v[i] = padNaN
-						}
-					}
-					if l == 0 {
-						return nil
-					}
-					return v
-				}
-				x, y := vec(lenX, incX), vec(lenY, incY)
-				if beta == 0 {
-					for i := 0; i < len(y); i += abs(incY) {
-						y[i] = math.NaN()
-					}
-				}
-				a0, x0 := a.clone(), append([]float64(nil), x...)
-				got, want := append([]float64(nil), y...), append([]float64(nil), y...)
-				Implementation{}.Dgemv(tA, m, n, alpha, a.data, a.stride, x, incX, beta, got, incY)
-				gonum.Implementation{}.Dgemv(tA, m, n, alpha, a.data, a.stride, x, incX, beta, want, incY)
-				if !sameBits(a.data, a0.data) || !sameBits(x, x0) {
-					t.Fatalf("tA=%c m=%d n=%d: A or x modified", tA, m, n)
-				}
-				if !sameBits(got, want) {
-					t.Fatalf("tA=%c m=%d n=%d alpha=%g beta=%g incX=%d incY=%d: y differs from gonum's", tA, m, n, alpha, beta, incX, incY)
-				}
-				if beta == 0 && m > 0 && n > 0 && incY > 0 {
-					for i := 0; i < len(got); i += incY {
-						if math.IsNaN(got[i]) {
-							t.Fatalf("tA=%c m=%d n=%d: beta = 0 but NaN in y survived", tA, m, n)
+	withKernels(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(17, 18))
+		small := []int{0, 1, 2, 3, 5, 7, 8, 9, 17}
+		scalars := [][2]float64{{0, 0}, {0, 1}, {0, 0.5}, {1, 0}, {1, 1}, {1, 0.5}, {-2.5, 0}, {-2.5, 1}, {-2.5, 0.5}}
+		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans, blas.ConjTrans} {
+			for _, m := range small {
+				for _, n := range small {
+					for _, incX := range gemvIncs {
+						for _, incY := range gemvIncs {
+							for k, s := range scalars {
+								runGemvCase(t, rng, gemvCase{tA, m, n, k % 3, incX, incY, s[0], s[1]})
+							}
 						}
 					}
 				}
 			}
+		}
+		sizes := []int{1, 3, 9, 63, 64, 65, 130}
+		shapes := [][2]int{{300, 500}, {500, 300}, {1000, 131}, {131, 1000}, {17, 9000}, {9000, 17}, {1000, 1003}}
+		for _, m := range sizes {
+			for _, n := range sizes {
+				shapes = append(shapes, [2]int{m, n})
+			}
+		}
+		k := 0
+		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			for _, sh := range shapes {
+				for _, incX := range gemvIncs {
+					for _, incY := range gemvIncs {
+						k++
+						s := scalars[k%len(scalars)]
+						runGemvCase(t, rng, gemvCase{tA, sh[0], sh[1], k % 5, incX, incY, s[0], s[1]})
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestDgemvNaN puts a NaN, an infinity or a zero-times-infinity in every
+// position of A and of x in turn and checks that exactly the entries of y
+// that depend on it become NaN or infinite, and that a NaN in y survives
+// when beta ≠ 0, including in the remainder rows and masked tail columns of
+// the kernels.
+func TestDgemvNaN(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(19, 20))
+		const m, n = 11, 13
+		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			c := gemvCase{tA, m, n, 2, 1, 1, 1.5, 0.5}
+			lenX, lenY := c.lengths()
+			for _, bad := range []float64{math.NaN(), math.Inf(1)} {
+				for p := range m*n + lenX + lenY {
+					a := newMatrix(rng, m, n, c.pad)
+					x, y := vector(rng, lenX, 1), vector(rng, lenY, 1)
+					// dep reports whether y[i] depends on the bad value.
+					var dep func(i int) bool
+					switch {
+					case p < m*n:
+						pi, pj := p/n, p%n
+						a.data[pi*a.stride+pj] = bad
+						dep = func(i int) bool { return i == pi }
+						if tA != blas.NoTrans {
+							dep = func(i int) bool { return i == pj }
+						}
+					case p < m*n+lenX:
+						x[p-m*n] = bad
+						dep = func(int) bool { return true }
+					default:
+						y[p-m*n-lenX] = bad
+						dep = func(i int) bool { return i == p-m*n-lenX }
+					}
+					Implementation{}.Dgemv(tA, m, n, c.alpha, a.data, a.stride, x, 1, c.beta, y, 1)
+					for i, yi := range y {
+						if finite := !math.IsNaN(yi) && !math.IsInf(yi, 0); finite == dep(i) {
+							t.Fatalf("tA=%c, %v at position %d of (A, x, y): y[%d] = %v", tA, bad, p, i, yi)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestDgemvZeroTimesInf checks that a zero in x times an infinity in A gives
+// NaN, as in gonum: no term of the product is skipped.
+func TestDgemvZeroTimesInf(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			for _, size := range []int{1, 6, 11, 40} {
+				a := make([]float64, size*size)
+				x, y := make([]float64, size), make([]float64, size)
+				a[len(a)-1] = math.Inf(-1)
+				Implementation{}.Dgemv(tA, size, size, 1, a, size, x, 1, 0, y, 1)
+				if !math.IsNaN(y[size-1]) {
+					t.Fatalf("tA=%c size=%d: 0·∞ gave y = %v, want NaN", tA, size, y[size-1])
+				}
+			}
+		}
+	})
+}
+
+// TestCheckGemvCanFail perturbs one entry of a correct result by three
+// times the tolerance and checks that checkGemv notices.
+func TestCheckGemvCanFail(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	c := gemvCase{blas.Trans, 40, 30, 1, 1, 2, -2.5, 0.5}
+	lenX, lenY := c.lengths()
+	a := newMatrix(rng, c.m, c.n, c.pad)
+	x, y := vector(rng, lenX, c.incX), vector(rng, lenY, c.incY)
+	ref, bound := naiveGemv(c, a, x, y)
+	Implementation{}.Dgemv(c.tA, c.m, c.n, c.alpha, a.data, a.stride, x, c.incX, c.beta, y, c.incY)
+	if msg := checkGemv(c, y, ref, bound); msg != "" {
+		t.Fatalf("correct result rejected: %s", msg)
+	}
+	y[entry(7, lenY, c.incY)] += 3 * 2 * gamma(lenX+3) * bound[7]
+	if checkGemv(c, y, ref, bound) == "" {
+		t.Fatal("a perturbation of 3× the tolerance passed")
+	}
+}
+
+// TestDgemvNoAlloc checks that a product of contiguous vectors below the
+// parallel threshold allocates nothing: Dlaqps and Dlarf call Dgemv on many
+// small blocks.
+func TestDgemvNoAlloc(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	a, x, y := randSlice(rng, 50*60), randSlice(rng, 60), randSlice(rng, 60)
+	for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+		if allocs := testing.AllocsPerRun(10, func() {
+			Implementation{}.Dgemv(tA, 50, 60, 1.5, a, 60, x, 1, 0.5, y, 1)
+		}); allocs != 0 {
+			t.Errorf("tA=%c: %v allocations per call, want 0", tA, allocs)
 		}
 	}
 }
@@ -106,9 +319,15 @@ func TestDgemvPanics(t *testing.T) {
 		{blas.NoTrans, 2, 2, buf, 2, buf, 0, buf, 1},
 		{blas.NoTrans, 2, 2, buf, 2, buf, 1, buf, 0},
 		{blas.NoTrans, 2, 3, buf, 3, buf[:2], 1, buf, 1},
+		{blas.NoTrans, 2, 3, buf, 3, buf[:6], -3, buf, 1},
 		{blas.Trans, 2, 3, buf, 3, buf, 1, buf[:2], 1},
+		{blas.Trans, 2, 3, buf, 3, buf, 1, buf[:4], -2},
+		{blas.Trans, 2, 3, buf, 3, buf[:1], 2, buf, 1},
 		{blas.NoTrans, 3, 3, buf[:8], 3, buf, 1, buf, 1},
+		{blas.Trans, 3, 3, buf[:8], 3, buf, 1, buf, 1},
 		{blas.NoTrans, 0, 3, nil, 3, nil, 1, nil, 1},
+		{blas.Trans, 3, 0, nil, 1, nil, 1, nil, 1},
+		{blas.Trans, 3, 0, nil, 0, nil, 1, nil, 1},
 	} {
 		run := func(impl blas.Float64) any {
 			y := append([]float64(nil), tc.y...)
