@@ -79,32 +79,143 @@ func vecLen(name string, y mat.Vector) (n int, err error) {
 
 // scaleCopy copies the n×p matrix X into fresh storage, checking finiteness
 // and scaling it by a power of two so that its largest magnitude lies in [½, 1).
+// A non-finite entry is reported by its first position in row-major order.
 func scaleCopy(name, what string, X mat.Matrix, n, p int) (scaled, error) {
 	d := mat.NewDense(n, p, nil)
-	raw := d.RawMatrix()
-	maxAbs := 0.0
-	for i := 0; i < n; i++ {
-		row := raw.Data[i*raw.Stride : i*raw.Stride+p]
-		for j := range row {
-			v := X.At(i, j)
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return scaled{}, refusal(name, ErrNotFinite, "%s[%d,%d] = %v", what, i, j, v)
+	data := d.RawMatrix().Data // stride p: the n·p entries are contiguous
+	if !copyRaw(data, X, n, p) {
+		for i := 0; i < n; i++ {
+			row := data[i*p : (i+1)*p]
+			for j := range row {
+				row[j] = X.At(i, j)
 			}
-			row[j] = v
-			maxAbs = math.Max(maxAbs, math.Abs(v))
 		}
+	}
+	maxAbs, bad := maxAbsFinite(data)
+	if bad >= 0 {
+		return scaled{}, refusal(name, ErrNotFinite, "%s[%d,%d] = %v", what, bad/p, bad%p, data[bad])
 	}
 	if maxAbs == 0 {
 		return scaled{X: d, zero: true}, nil
 	}
 	_, exp := math.Frexp(maxAbs) // maxAbs = f·2^exp, f ∈ [½, 1)
-	for i := 0; i < n; i++ {
-		row := raw.Data[i*raw.Stride : i*raw.Stride+p]
-		for j := range row {
-			row[j] = math.Ldexp(row[j], -exp)
+	ldexpAll(data, -exp)         // every entry stays finite: |x|·2^-exp < 1
+	return scaled{X: d, exp: exp}, nil
+}
+
+// copyRaw copies the n×p matrix X into dst (row-major, stride p) straight
+// from its backing array when X exposes one: a mat.RawMatrixer (*mat.Dense,
+// views included), a mat.RawVectorer (*mat.VecDense, n×1), or the
+// mat.Untransposer of either (X.T()). It reports false, having written
+// nothing, for any other matrix, which the caller then reads with At.
+func copyRaw(dst []float64, X mat.Matrix, n, p int) bool {
+	transposed := false
+	src := X
+	if u, ok := X.(mat.Untransposer); ok {
+		transposed, src = true, u.Untranspose()
+	}
+	var (
+		data       []float64
+		rows, cols int // of src
+		rowStride  int // distance between src[i, j] and src[i+1, j]
+		colStride  int // distance between src[i, j] and src[i, j+1]
+	)
+	switch s := src.(type) {
+	case mat.RawMatrixer:
+		a := s.RawMatrix()
+		data, rows, cols, rowStride, colStride = a.Data, a.Rows, a.Cols, a.Stride, 1
+	case mat.RawVectorer:
+		v := s.RawVector()
+		data, rows, cols, rowStride, colStride = v.Data, v.N, 1, v.Inc, 1
+	default:
+		return false
+	}
+	if transposed {
+		rows, cols, rowStride, colStride = cols, rows, colStride, rowStride
+	}
+	// Trust the raw view only when it agrees with Dims and lies in bounds.
+	if rows != n || cols != p || rowStride < 1 || colStride < 1 ||
+		len(data) < (n-1)*rowStride+(p-1)*colStride+1 {
+		return false
+	}
+	switch {
+	case colStride == 1: // rows are contiguous
+		if rowStride == p {
+			copy(dst, data[:n*p])
+			return true
+		}
+		for i := 0; i < n; i++ {
+			copy(dst[i*p:(i+1)*p], data[i*rowStride:i*rowStride+p])
+		}
+	case rowStride == 1: // columns are contiguous: a transpose, in cache-sized blocks
+		const block = 32
+		for i0 := 0; i0 < n; i0 += block {
+			i1 := min(i0+block, n)
+			for j := 0; j < p; j++ {
+				col := data[j*colStride+i0 : j*colStride+i1]
+				for i, v := range col {
+					dst[(i0+i)*p+j] = v
+				}
+			}
+		}
+	default: // neither (a transposed strided vector is 1×p or p×1: one loop)
+		for i := 0; i < n; i++ {
+			for j := 0; j < p; j++ {
+				dst[i*p+j] = data[i*rowStride+j*colStride]
+			}
 		}
 	}
-	return scaled{X: d, exp: exp}, nil
+	return true
+}
+
+// maxAbsFinite returns max|v_i| and the index of the first entry of v that
+// is NaN or infinite, or -1 when all are finite.
+func maxAbsFinite(v []float64) (maxAbs float64, bad int) {
+	for i, x := range v {
+		a := math.Abs(x)
+		if !(a <= math.MaxFloat64) {
+			return 0, i
+		}
+		if a > maxAbs {
+			maxAbs = a
+		}
+	}
+	return maxAbs, -1
+}
+
+// ldexpAll sets v_i = math.Ldexp(v_i, exp) for every i, bit for bit, and
+// returns the index of the first non-finite result, or -1.
+//
+// Multiplying by the power of two 2^exp is exact, and so equals Ldexp, when
+// both 2^exp and the product are normal numbers; a zero stays the same zero.
+// Only a product that is subnormal, underflows to zero or overflows (rare:
+// scaled data are near unit size) is recomputed with Ldexp, which rounds a
+// subnormal result correctly. When 2^exp itself is not normal every entry
+// goes through Ldexp.
+func ldexpAll(v []float64, exp int) int {
+	bad := -1
+	if exp < -1022 || exp > 1023 {
+		for i, x := range v {
+			r := math.Ldexp(x, exp)
+			if bad < 0 && !(math.Abs(r) <= math.MaxFloat64) {
+				bad = i
+			}
+			v[i] = r
+		}
+		return bad
+	}
+	f := math.Float64frombits(uint64(exp+1023) << 52) // 2^exp
+	for i, x := range v {
+		r := x * f
+		if a := math.Abs(r); !(a >= 0x1p-1022 && a <= math.MaxFloat64) && x != 0 {
+			r = math.Ldexp(x, exp)
+			if bad < 0 && !(math.Abs(r) <= math.MaxFloat64) {
+				bad = i
+			}
+		}
+		v[i] = r
+	}
+	return bad
 }
 
 // solveScaled runs the shared pipeline for one right-hand side. For ridge
@@ -162,12 +273,10 @@ func solveScaled(name string, cfg *config, isRidge bool, lambda float64, X mat.M
 		return nil, rep, err
 	}
 	out := mat.NewVecDense(p, nil)
-	for i := 0; i < p; i++ {
-		v := math.Ldexp(w.AtVec(i), sy.exp-sx.exp)
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, rep, refusal(name, ErrIllConditioned, "solution is not representable (w[%d] = %v)", i, v)
-		}
-		out.SetVec(i, v)
+	out.CopyVec(w)
+	data := out.RawVector().Data
+	if i := ldexpAll(data, sy.exp-sx.exp); i >= 0 {
+		return nil, rep, refusal(name, ErrIllConditioned, "solution is not representable (w[%d] = %v)", i, data[i])
 	}
 	return out, rep, nil
 }
@@ -241,14 +350,11 @@ func solveManyScaled(name string, cfg *config, X mat.Matrix, Y mat.Matrix, core 
 // unscale multiplies every entry of A by 2^exp in place and reports a
 // non-finite result as ErrIllConditioned.
 func unscale(name string, A *mat.Dense, exp int) error {
-	r, c := A.Dims()
-	for i := 0; i < r; i++ {
-		for j := 0; j < c; j++ {
-			v := math.Ldexp(A.At(i, j), exp)
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return refusal(name, ErrIllConditioned, "result is not representable (entry [%d,%d] = %v)", i, j, v)
-			}
-			A.Set(i, j, v)
+	a := A.RawMatrix()
+	for i := 0; i < a.Rows; i++ {
+		row := a.Data[i*a.Stride : i*a.Stride+a.Cols]
+		if j := ldexpAll(row, exp); j >= 0 {
+			return refusal(name, ErrIllConditioned, "result is not representable (entry [%d,%d] = %v)", i, j, row[j])
 		}
 	}
 	return nil

@@ -81,3 +81,77 @@ func TestNormalConcurrent(t *testing.T) {
 	pl := problem.NewPlanted(problem.New(6), 20, 24, problem.GeometricSpectrum(20, 1e2), 0)
 	directConcurrent(t, NewNormal(), pl.X, pl.Y)
 }
+
+// TestRidgeGramConditionBound checks that skipping Dpocon in
+// ridgeGramCholesky (the cheap bound κ₁(G) ≤ √m·‖G‖₁/λ) never changes the
+// refusal rule's verdict: over planted X (tall and wide, κ(X) up to 10⁵) and
+// λ from 10⁻¹⁴ to 10 times σ_max², its verdict is the rule applied to
+// LAPACK's estimate κ̂₁(G) always computed (the oracle); where the estimate
+// was skipped, the κ returned bounds both κ₂(G) (from G's eigenvalues) and
+// κ̂₁(G)/√m. Both paths must be taken, and both verdicts reached.
+func TestRidgeGramConditionBound(t *testing.T) {
+	const seed = 41
+	rng := problem.New(seed)
+	var skipped, estimated, refused int
+	for _, sh := range [][2]int{{40, 25}, {25, 40}, {60, 60}, {7, 3}} {
+		n, p := sh[0], sh[1]
+		for _, kappa := range []float64{1, 1e2, 1e5} {
+			pl := problem.NewPlanted(rng, n, p, problem.GeometricSpectrum(min(n, p), kappa), 0)
+			sx, err := scaleCopy("t", "X", pl.X, n, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			smax := mat.Norm(sx.X, 2)
+			for _, ofColumns := range []bool{true, false} {
+				for e := -14.0; e <= 1; e += 0.5 {
+					lambda := math.Pow(10, e) * smax * smax
+					what := fmt.Sprintf("seed %d, %d×%d κ = %g, columns %v, λ = %.3g", seed, n, p, kappa, ofColumns, lambda)
+					m := n
+					var G mat.SymDense
+					if ofColumns {
+						m = p
+						G.SymOuterK(1, sx.X.T())
+					} else {
+						G.SymOuterK(1, sx.X)
+					}
+					for i := 0; i < m; i++ {
+						G.SetSym(i, i, G.At(i, i)+lambda)
+					}
+					// The oracle: Dpocon's estimate, always.
+					var chol mat.Cholesky
+					wantRefuse, est := true, 0.0
+					if chol.Factorize(&G) {
+						est = chol.Cond() // κ̂₁ from Dpocon
+						wantRefuse = !(1/est >= ridgeMinRCond)
+					}
+					_, got, err := ridgeGramCholesky("t", sx.X, ofColumns, lambda)
+					if (err != nil) != wantRefuse {
+						t.Errorf("%s: refused %v (%v), the rule on κ̂₁ = %.3g says %v", what, err != nil, err, est, wantRefuse)
+						continue
+					}
+					if err != nil {
+						refused++
+						continue
+					}
+					if math.Abs(got-est) <= 1e-6*est {
+						estimated++
+						continue
+					}
+					skipped++
+					var eig mat.EigenSym
+					if !eig.Factorize(&G, false) {
+						t.Fatalf("%s: no eigenvalues", what)
+					}
+					ev := eig.Values(nil)
+					if k2 := ev[m-1] / ev[0]; got < k2*(1-1e-12) || got*math.Sqrt(float64(m)) < est {
+						t.Errorf("%s: skipped with κ = %.6g, below κ₂ = %.6g or κ̂₁/√m = %.6g", what, got, k2, est/math.Sqrt(float64(m)))
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d skipped, %d estimated, %d refused", skipped, estimated, refused)
+	if skipped == 0 || estimated == 0 || refused == 0 {
+		t.Errorf("paths taken: %d skipped, %d estimated, %d refused; want each", skipped, estimated, refused)
+	}
+}

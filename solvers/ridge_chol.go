@@ -46,9 +46,14 @@ import (
 // which the penalty is λ/4^e when X was scaled by 2^-e; κ(G) is unchanged by
 // that scaling.
 //
+// The estimate κ̂₁(G) costs a few triangular solves; it is skipped when the
+// bound κ₁(G) ≤ √p·‖G‖₁/λ (G's eigenvalues are at least λ) already shows
+// that the rule cannot fire, as it does for all but small λ.
+//
 // RidgeChol accepts no Options. Its Report gives Cond = √κ̂₁(G), the effective
 // condition number of the penalised problem (an estimate of κ₂(X) at λ = 0),
-// also alongside a refusal when the estimate was made.
+// also alongside a refusal when the estimate was made; when the estimate was
+// skipped, Cond = √(‖G‖₁/λ) instead, an upper bound on √κ₂(G).
 type RidgeChol struct {
 	lambda float64
 	cfg    config
@@ -121,18 +126,34 @@ var ridgeMinRCond = math.Sqrt(0x1p-53)
 //
 //	G = XᵀX + λI (p×p) when ofColumns, or G = XXᵀ + λI (n×n) otherwise,
 //
-// factors it as G = UᵀU and returns U with κ̂₁(G), the reciprocal of LAPACK's
-// condition estimate (Dpocon). It refuses with ErrIllConditioned by the rule
-// documented on RidgeChol; κ̂ is 0 when the factorization itself failed.
+// factors it as G = UᵀU and returns U with a condition number κ of G. It
+// refuses with ErrIllConditioned by the rule documented on RidgeChol; κ is 0
+// when the factorization itself failed.
+//
+// The rule needs LAPACK's estimate κ̂₁(G) (Dpocon) only when a cheap bound
+// cannot settle it. G is m×m with eigenvalues at least λ, so
+//
+//	κ₂(G) ≤ ‖G‖₂/λ ≤ ‖G‖₁/λ  and  κ₁(G) ≤ √m·‖G‖₂·√m·‖G⁻¹‖₂ ≤ √m·‖G‖₁/λ
+//
+// (‖B‖₁ ≤ √m‖B‖₂ for m×m B, and ‖G‖₂ ≤ ‖G‖₁ for symmetric G). The estimate
+// never exceeds the true κ₁ (it bounds ‖G⁻¹‖₁ from below), so when
+// √m·‖G‖₁/λ ≤ 1/(2√u) the rule cannot fire, with a factor 2 to spare for
+// the rounding of the estimate; then Dpocon is skipped and κ = ‖G‖₁/λ, an
+// upper bound on κ₂(G), is returned. λ is first reduced by the worst
+// rounding of the computed XᵀX (each entry within γ_k·(|X|ᵀ|X|)_ij, whose
+// 2-norm is at most γ_k·tr(XᵀX), γ_k ≈ k·u), so that the bound holds for the
+// matrix actually factored. Otherwise κ = κ̂₁(G).
 func ridgeGramCholesky(name string, X *mat.Dense, ofColumns bool, lambda float64) (blas64.Triangular, float64, error) {
 	x := X.RawMatrix()
-	trans, m, what := blas.NoTrans, x.Rows, "XXᵀ + λI"
+	trans, m, k, what := blas.NoTrans, x.Rows, x.Cols, "XXᵀ + λI"
 	if ofColumns {
-		trans, m, what = blas.Trans, x.Cols, "XᵀX + λI"
+		trans, m, k, what = blas.Trans, x.Cols, x.Rows, "XᵀX + λI"
 	}
 	g := blas64.Symmetric{Uplo: blas.Upper, N: m, Stride: m, Data: make([]float64, m*m)}
 	blas64.Syrk(trans, 1, x, 0, g)
+	trace := 0.0
 	for i := 0; i < m; i++ {
+		trace += g.Data[i*m+i]
 		g.Data[i*m+i] += lambda
 	}
 	work := make([]float64, 3*m)
@@ -140,6 +161,13 @@ func ridgeGramCholesky(name string, X *mat.Dense, ofColumns bool, lambda float64
 	chol, ok := lapack64.Potrf(g)
 	if !ok {
 		return chol, 0, refusal(name, ErrIllConditioned, "the Cholesky factorization of %s (%d×%d) failed: not numerically positive definite", what, m, m)
+	}
+	// λ less the rounding of XᵀX: γ_k·tr, with γ_k = 2(k+2)u generous
+	// for k·u/(1 − k·u), fused multiply-adds and the rounding of the trace.
+	if minEig := lambda - 2*float64(k+2)*0x1p-53*trace; minEig > 0 {
+		if bound := anorm / minEig; math.Sqrt(float64(m))*bound <= 0.5/ridgeMinRCond {
+			return chol, bound, nil
+		}
 	}
 	rcond := lapack64.Pocon(g, anorm, work, make([]int, m))
 	if !(rcond >= ridgeMinRCond) {

@@ -30,8 +30,12 @@ import (
 // documented on RidgeChol, applied to K: when the Cholesky factorization
 // fails or the estimate κ̂₁(K) exceeds 1/√u ≈ 9.5·10⁷.
 //
+// As there, the estimate is skipped when κ₁(K) ≤ √n·‖K‖₁/λ already settles
+// the rule.
+//
 // RidgeDual accepts no Options. Its Report gives Cond = √κ̂₁(K) (an estimate
-// of κ₂(X) at λ = 0 for a full-row-rank X).
+// of κ₂(X) at λ = 0 for a full-row-rank X), or √(‖K‖₁/λ) ≥ √κ₂(K) when the
+// estimate was skipped.
 type RidgeDual struct {
 	lambda float64
 	cfg    config
