@@ -95,13 +95,12 @@ func (s *LSMR) core(t *task) (*mat.VecDense, Report, error) {
 	normB2 := alpha * alpha
 	wBarNorm2 := 0.0
 
-	Xv, XTu := make([]float64, n), make([]float64, p)
 	converged := false
 	itn := 0
 	for itn < maxIter {
 		itn++
 		// Continue the bidiagonalization.
-		beta, alpha = lp.golubKahanStep(u, v, Xv, XTu, alpha)
+		beta, alpha = lp.golubKahanStep(u, v, alpha)
 
 		// The rotation P_k on the lower bidiagonal B_k.
 		rhoOld := rho
@@ -124,15 +123,18 @@ func (s *LSMR) core(t *task) (*mat.VecDense, Report, error) {
 		zetaBar = -sBar * zetaBar
 
 		// Update h̄, w and h.
-		for j := range hBar {
-			hBar[j] = h[j] - (thetaBar*rho/(rhoOld*rhoBarOld))*hBar[j]
+		// The scalars once, not once per entry.
+		hScale := thetaBar * rho / (rhoOld * rhoBarOld)
+		for j, f := range hBar {
+			hBar[j] = h[j] - hScale*f
 		}
 		step := zeta / (rho * rhoBar)
 		blas64.Axpy(step, vec(hBar), vec(x))
 		wb := nrm2(hBar) / (rho * rhoBar)
 		wBarNorm2 += wb * wb
-		for j := range h {
-			h[j] = v[j] - (thetaNew/rho)*h[j]
+		hStep := thetaNew / rho
+		for j, f := range h {
+			h[j] = v[j] - hStep*f
 		}
 
 		// Estimate ‖r_k‖ (§3.3).

@@ -158,21 +158,16 @@ func newLSProblem(t *task) *lsProblem {
 //
 //	β_{i+1}u_{i+1} = X·v_i − α_i·u_i,  α_{i+1}v_{i+1} = Xᵀu_{i+1} − β_{i+1}·v_i.
 //
-// It overwrites u and v with u_{i+1} and v_{i+1} (Xv and XTu are workspace of
-// lengths n and p) and returns β_{i+1} and α_{i+1}.
-func (lp *lsProblem) golubKahanStep(u, v, Xv, XTu []float64, alpha float64) (beta, alphaNext float64) {
-	lp.mulX(Xv, v)
-	for i := range u {
-		u[i] = Xv[i] - alpha*u[i]
-	}
+// It overwrites u and v with u_{i+1} and v_{i+1} and returns β_{i+1} and
+// α_{i+1}. Each right-hand side is one Dgemv with beta = −α_i (−β_{i+1}):
+// X is read once per product and no workspace is needed.
+func (lp *lsProblem) golubKahanStep(u, v []float64, alpha float64) (beta, alphaNext float64) {
+	blas64.Gemv(blas.NoTrans, 1, lp.X, vec(v), -alpha, vec(u))
 	beta = nrm2(u)
 	if beta > 0 {
 		blas64.Scal(1/beta, vec(u))
 	}
-	lp.mulXT(XTu, u)
-	for j := range v {
-		v[j] = XTu[j] - beta*v[j]
-	}
+	blas64.Gemv(blas.Trans, 1, lp.X, vec(u), -beta, vec(v))
 	alphaNext = nrm2(v)
 	if alphaNext > 0 {
 		blas64.Scal(1/alphaNext, vec(v))
@@ -262,13 +257,12 @@ func dampedLSQR(name string, t *task) (*mat.VecDense, Report, error) {
 	normY := beta
 	phiBar, rhoBar := beta, alpha
 	var normX2, ddNorm, res2 float64 // ‖B_k‖_F², ‖D_k‖_F², damped residual part
-	Xv, XTu := make([]float64, n), make([]float64, p)
 	converged := false
 	itn := 0
 	for itn < maxIter {
 		itn++
 		alphaPrev := alpha
-		beta, alpha = lp.golubKahanStep(u, v, Xv, XTu, alpha)
+		beta, alpha = lp.golubKahanStep(u, v, alpha)
 		normX2 += alphaPrev*alphaPrev + beta*beta + damp2
 
 		// Eliminate the damping row (a plane rotation; identity when λ = 0).
@@ -293,8 +287,9 @@ func dampedLSQR(name string, t *task) (*mat.VecDense, Report, error) {
 		blas64.Axpy(phi/rho, vec(d), vec(x))
 		dn := nrm2(d) / rho
 		ddNorm += dn * dn
-		for j := range d {
-			d[j] = v[j] - (theta/rho)*d[j]
+		dStep := theta / rho // once, not once per entry
+		for j, f := range d {
+			d[j] = v[j] - dStep*f
 		}
 
 		// The paper's cheap estimates of ‖r̄‖, ‖Āᵀr̄‖ and ‖Ā‖_F.
@@ -318,4 +313,38 @@ func dampedLSQR(name string, t *task) (*mat.VecDense, Report, error) {
 
 func vec(s []float64) blas64.Vector { return blas64.Vector{N: len(s), Inc: 1, Data: s} }
 
-func nrm2(s []float64) float64 { return blas64.Nrm2(vec(s)) }
+// nrm2Floor is the smallest sum of squares nrm2 trusts; see nrm2.
+const nrm2Floor = 0x1p-900
+
+// nrm2 returns the Euclidean norm ‖s‖₂. It takes the square root of the
+// plain sum of squares Σ = Σ s_i² (blas64.Dot(s, s), one fast pass), and
+// falls back to blas64.Nrm2, whose scaled update (LAPACK's Dnrm2) never
+// overflows or underflows but costs a division per entry, only when Σ
+// cannot be trusted. Proof that the fast path is as accurate as Dnrm2
+// (relative error ≤ γ_m = m·u/(1 − m·u), m = len(s), u = 2⁻⁵³):
+//
+//   - Overflow: the terms are non-negative, so once a square or partial sum
+//     overflows the sum stays +Inf (or NaN with a NaN entry). A finite Σ̂
+//     thus had no overflow; +Inf and NaN go to the fallback.
+//   - Underflow: a square or sum in the normal range is rounded with relative
+//     error ≤ u; one below 2⁻¹⁰²² (gradual underflow) with absolute error ≤
+//     2⁻¹⁰⁷⁵, half the smallest subnormal. So
+//     |Σ̂ − Σ| ≤ γ_m·Σ + 2m·2⁻¹⁰⁷⁵ (Higham, Accuracy and Stability of
+//     Numerical Algorithms, 2nd ed., §4.2, non-negative terms, any order),
+//     and for Σ̂ ≥ nrm2Floor = 2⁻⁹⁰⁰ the second term is below
+//     m·2⁻¹⁷⁴·u·Σ: negligible for any m < 2¹⁷⁴. Smaller sums go to the
+//     fallback.
+//
+// sqrt halves the relative error. Correctness thus does not depend on the
+// scale of s; speed does, and the fallback is rare: the pipeline scales X and
+// y to a largest entry in [½, 1) (scaleCopy), the Golub–Kahan vectors u, v
+// are unit vectors, and a Σ outside [2⁻⁹⁰⁰, 2¹⁰²⁴) would need an iterate or
+// search direction of norm below 2⁻⁴⁵⁰ or above 2⁵¹², far beyond any κ a
+// float64 solve can answer.
+func nrm2(s []float64) float64 {
+	sum := blas64.Dot(vec(s), vec(s))
+	if sum >= nrm2Floor && sum <= math.MaxFloat64 {
+		return math.Sqrt(sum)
+	}
+	return blas64.Nrm2(vec(s))
+}

@@ -2,6 +2,8 @@ package solvers
 
 import (
 	"math"
+	"math/big"
+	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -136,5 +138,55 @@ func TestIterEdgeCases(t *testing.T) {
 				t.Errorf("%s %s: w = %v, want %v", s.Name(), c.name, mat.Formatted(w.T()), c.want)
 			}
 		}
+	}
+}
+
+// TestNrm2 checks the fast nrm2 against an exact oracle (the sum of squares
+// in math/big, then one rounding of its square root) on vectors whose sum of
+// squares overflows, underflows, is subnormal, or is ordinary, with odd
+// lengths: the error must stay within Dnrm2's bound, (m + 2)·u relative.
+func TestNrm2(t *testing.T) {
+	exact := func(s []float64) float64 {
+		sum := new(big.Float).SetPrec(2200)
+		for _, x := range s {
+			bx := new(big.Float).SetPrec(2200).SetFloat64(x)
+			sum.Add(sum, bx.Mul(bx, bx))
+		}
+		r, _ := sum.Sqrt(sum).Float64()
+		return r
+	}
+	rng := rand.New(rand.NewPCG(5, 7))
+	for _, scale := range []float64{1, 0x1p-520, 0x1p-480, 0x1p-1060, 0x1p480, 0x1p520, 0x1p1000} {
+		for _, m := range []int{1, 3, 17, 1001} {
+			s := make([]float64, m)
+			for i := range s {
+				s[i] = scale * rng.NormFloat64()
+			}
+			s[rng.IntN(m)] = scale // at least one entry of size scale
+			got, want := nrm2(s), exact(s)
+			if tol := float64(m+2) * 0x1p-53 * want; math.Abs(got-want) > tol || math.IsInf(got, 0) || got == 0 {
+				t.Errorf("scale %g, m = %d: nrm2 = %.17g, exact %.17g", scale, m, got, want)
+			}
+		}
+	}
+	// Mixed magnitudes: 2⁵²⁰ overflows the plain sum, 2⁻⁶⁰⁰ underflows.
+	if got := nrm2([]float64{0x1p520, 0x1p-600, -0x1p520}); got != 0x1p520*math.Sqrt2 {
+		t.Errorf("nrm2(2⁵²⁰, 2⁻⁶⁰⁰, −2⁵²⁰) = %g, want 2⁵²⁰·√2", got)
+	}
+	for _, c := range []struct {
+		s    []float64
+		want float64
+	}{
+		{nil, 0},
+		{[]float64{0, 0}, 0},
+		{[]float64{-3, 4}, 5},
+		{[]float64{1, math.Inf(-1)}, math.Inf(1)},
+	} {
+		if got := nrm2(c.s); got != c.want {
+			t.Errorf("nrm2(%v) = %g, want %g", c.s, got, c.want)
+		}
+	}
+	if got := nrm2([]float64{1, math.NaN()}); !math.IsNaN(got) {
+		t.Errorf("nrm2(1, NaN) = %g, want NaN", got)
 	}
 }
