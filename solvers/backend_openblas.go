@@ -24,9 +24,7 @@ import "C"
 import (
 	"fmt"
 
-	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
-	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	blasnetlib "gonum.org/v1/netlib/blas/netlib"
 	lapacknetlib "gonum.org/v1/netlib/lapack/netlib"
@@ -47,18 +45,8 @@ import (
 func init() {
 	blas64.Use(blasnetlib.Implementation{})
 	lapack64.Use(lapacknetlib.Implementation{})
-	svdLapack = svdOpenBLAS{} // "svd" and "ridge-svd" call LAPACK directly (svd.go)
-}
-
-// svdOpenBLAS runs the O(n³) parts of the SVD path (QR/LQ, bidiagonal
-// reduction, applying Q and P) in OpenBLAS's LAPACK and keeps gonum's Dbdsqr
-// for the bidiagonal SVD itself: through netlib's LAPACKE binding, Dbdsqr
-// called with no singular vectors (nil vt, ldvt = 1), as svd.go does, reported
-// failure on every input tried, and it costs only O(k²) per sweep.
-type svdOpenBLAS struct{ lapacknetlib.Implementation }
-
-func (svdOpenBLAS) Dbdsqr(uplo blas.Uplo, n, ncvt, nru, ncc int, d, e, vt []float64, ldvt int, u []float64, ldu int, c []float64, ldc int, work []float64) bool {
-	return lapackgonum.Implementation{}.Dbdsqr(uplo, n, ncvt, nru, ncc, d, e, vt, ldvt, u, ldu, c, ldc, work)
+	// "svd" and "ridge-svd" call LAPACK directly, column-major (svd_openblas.go).
+	svdLapack, svdSquareLower = svdColMajor{}, true
 }
 
 // Backend names the linear-algebra backend under the solvers in this build:

@@ -209,6 +209,11 @@ type svdLapacker interface {
 // (backend_openblas.go replaces it in its init).
 var svdLapack svdLapacker = gonum.Implementation{}
 
+// svdSquareLower says that svdLapack's Dgebrd reduces a square matrix to
+// lower (not upper) bidiagonal form, as the openblas build's does
+// (svd_openblas.go); it is set with svdLapack.
+var svdSquareLower = false
+
 // givens computes plane rotations (xLARTG, which netlib does not export).
 var givens gonum.Implementation
 
@@ -271,7 +276,7 @@ func bidiagonalize(X *mat.Dense) *bidiagonal {
 	}
 	g := bd.g
 	bd.uplo = blas.Upper
-	if g.Rows < g.Cols {
+	if g.Rows < g.Cols || g.Rows == g.Cols && svdSquareLower {
 		bd.uplo = blas.Lower
 	}
 	bd.d = make([]float64, k)
