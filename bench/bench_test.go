@@ -52,8 +52,8 @@ func TestMain(m *testing.M) {
 		// different backends therefore land in separate tables unless it is
 		// pivoted on (-col backend) or ignored (-ignore backend).
 		fmt.Printf("backend: %s\n", solvers.Backend())
-		fmt.Printf("# instances: -lstsq.n=%s -lstsq.large=%v -lstsq.ratios=%s -lstsq.planted-n=%d -lstsq.kappas=%s -lstsq.matrices=%q -lstsq.seed=%d -lstsq.noref=%v\n",
-			*flagN, *flagLarge, *flagRatios, *flagPlantedN, *flagKappas, *flagMatrices, *flagSeed, *flagNoRef)
+		fmt.Printf("# instances: -lstsq.n=%s -lstsq.large=%v -lstsq.ratios=%s -lstsq.planted-n=%d -lstsq.kappas=%s -lstsq.matrices=%q -lstsq.seed=%d -lstsq.noref=%v -lstsq.rect=%s -lstsq.rect-kappa=%g\n",
+			*flagN, *flagLarge, *flagRatios, *flagPlantedN, *flagKappas, *flagMatrices, *flagSeed, *flagNoRef, *flagRect, *flagRectKappa)
 		for _, note := range instanceNotes {
 			fmt.Println("# skipped matrix", note)
 		}

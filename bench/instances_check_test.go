@@ -74,3 +74,19 @@ func TestBenchmarkNames(t *testing.T) {
 		t.Fatal("no instances")
 	}
 }
+
+// TestParseShapes reads -lstsq.rect lists and rejects malformed shapes.
+func TestParseShapes(t *testing.T) {
+	got, err := parseShapes(" 20000x500, 7X3 ,,")
+	if err != nil || len(got) != 2 || got[0] != [2]int{20000, 500} || got[1] != [2]int{7, 3} {
+		t.Fatalf("parseShapes = %v, %v; want [[20000 500] [7 3]]", got, err)
+	}
+	if got, err := parseShapes(""); err != nil || got != nil {
+		t.Fatalf("parseShapes(\"\") = %v, %v; want none", got, err)
+	}
+	for _, bad := range []string{"20000", "0x5", "5x-1", "axb", "5x5x5"} {
+		if _, err := parseShapes(bad); err == nil {
+			t.Errorf("parseShapes(%q) accepted a malformed shape", bad)
+		}
+	}
+}

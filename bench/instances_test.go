@@ -39,6 +39,10 @@ var (
 		"folder of Matrix Market least-squares problems foo.mtx[.gz] with right-hand sides foo_rhs1.mtx[.gz]; empty skips them (env LSTSQ_MATRICES)")
 	flagNoRef = flag.Bool("lstsq.noref", os.Getenv("LSTSQ_BENCH_NOREF") != "",
 		"skip the references (no fwd-u or digits): for timing large instances, whose reference needs a full SVD (env LSTSQ_BENCH_NOREF=1)")
+	flagRect = flag.String("lstsq.rect", os.Getenv("LSTSQ_BENCH_RECT"),
+		"comma-separated strongly rectangular shapes NxP (e.g. 20000x500,500x20000), each added to the Gaussian family and, with -lstsq.rect-kappa, to the planted one; empty adds none (env LSTSQ_BENCH_RECT). For \"sketch\" against \"cod\"; large shapes take minutes to build and reference")
+	flagRectKappa = flag.Float64("lstsq.rect-kappa", envFloat("LSTSQ_BENCH_RECT_KAPPA", 1e6),
+		"κ of the planted instances of -lstsq.rect; 0 leaves them out (env LSTSQ_BENCH_RECT_KAPPA)")
 	flagSeed = flag.Uint64("lstsq.seed", uint64(envInt("LSTSQ_BENCH_SEED", 1)),
 		"base seed of the random families (env LSTSQ_BENCH_SEED)")
 )
@@ -55,6 +59,31 @@ func envInt(name string, def int) int {
 		return v
 	}
 	return def
+}
+
+func envFloat(name string, def float64) float64 {
+	if v, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return v
+	}
+	return def
+}
+
+// parseShapes splits a comma-separated list of shapes NxP.
+func parseShapes(s string) (out [][2]int, err error) {
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		a, b, ok := strings.Cut(strings.ToLower(f), "x")
+		n, errN := strconv.Atoi(a)
+		p, errP := strconv.Atoi(b)
+		if !ok || errN != nil || errP != nil || n < 1 || p < 1 {
+			return nil, fmt.Errorf("bad shape %q in %q: need NxP with positive integers", f, s)
+		}
+		out = append(out, [2]int{n, p})
+	}
+	return out, nil
 }
 
 // instance is one least-squares problem of a family. Its data and references
@@ -340,7 +369,8 @@ var (
 )
 
 // instances returns every instance selected by the flags, in benchmark order:
-// Gaussian (by n, then p), planted (by κ, then p), Matrix Market (by name).
+// Gaussian (by n, then p), planted (by κ, then p), the -lstsq.rect shapes
+// (Gaussian, then planted), Matrix Market (by name).
 func instances() ([]*instance, error) {
 	instancesOnce.Do(func() { instanceList, instanceNotes, instancesErr = buildInstances() })
 	return instanceList, instancesErr
@@ -384,6 +414,21 @@ func buildInstances() ([]*instance, []string, error) {
 			for _, p := range []int{n / 2, n, 2 * n} {
 				add(planted(*flagSeed, n, max(1, p), k))
 			}
+		}
+	}
+	shapes, err := parseShapes(*flagRect)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, sh := range shapes {
+		add(gaussian(*flagSeed, sh[0], sh[1]))
+	}
+	if k := *flagRectKappa; k != 0 {
+		if !(k >= 1) {
+			return nil, nil, errors.New("-lstsq.rect-kappa must be at least 1 (or 0)")
+		}
+		for _, sh := range shapes {
+			add(planted(*flagSeed, sh[0], sh[1], k))
 		}
 	}
 	var notes []string
