@@ -96,19 +96,26 @@ func BenchmarkFactorize(b *testing.B) {
 	}
 }
 
-// BenchmarkDgemv times y = A·x and y = Aᵀ·x for an m×n A, the memory-bound
-// product under the column-pivoted QR, the bidiagonalization and the
-// iterative solvers, and reports the bandwidth in GB/s of A read.
+// BenchmarkDgemv times y = A·x and y = Aᵀ·x for an m×n A with leading
+// dimension lda, the memory-bound product under the column-pivoted QR, the
+// bidiagonalization and the iterative solvers, and reports the bandwidth in
+// GB/s of A read. The shapes with lda = 1000 > n are the trailing blocks on
+// which gonum's Dlaqps calls Dgemv; the small ones bracket the threshold
+// minParallelGemv.
 func BenchmarkDgemv(b *testing.B) {
-	for _, sh := range [][2]int{{1000, 1000}, {1000, 2000}} {
-		m, n := sh[0], sh[1]
+	for _, sh := range [][3]int{
+		{1000, 1000, 1000}, {1000, 2000, 2000}, {2000, 1000, 1000}, {2000, 2000, 2000},
+		{1000, 50, 1000}, {1000, 200, 1000}, {1000, 500, 1000},
+		{64, 64, 64}, {128, 128, 128}, {256, 256, 256}, {362, 362, 362},
+	} {
+		m, n, lda := sh[0], sh[1], sh[2]
 		rng := rand.New(rand.NewPCG(3, uint64(m*n)))
-		a, x, y := randSlice(rng, m*n), randSlice(rng, max(m, n)), make([]float64, max(m, n))
+		a, x, y := randSlice(rng, (m-1)*lda+n), randSlice(rng, max(m, n)), make([]float64, max(m, n))
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, im := range impls {
-				b.Run(fmt.Sprintf("tA=%c/impl=%s/m=%d/n=%d", tA, im.name, m, n), func(b *testing.B) {
+				b.Run(fmt.Sprintf("tA=%c/impl=%s/m=%d/n=%d/lda=%d", tA, im.name, m, n, lda), func(b *testing.B) {
 					for b.Loop() {
-						im.impl.Dgemv(tA, m, n, 1, a, n, x, 1, 0, y, 1)
+						im.impl.Dgemv(tA, m, n, 1, a, lda, x, 1, 0, y, 1)
 					}
 					b.ReportMetric(8*float64(m)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
 				})

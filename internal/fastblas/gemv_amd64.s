@@ -179,10 +179,12 @@ n1tailmask:
 	VFMADD231PD Y8, Y14, Y4
 
 n1sum:
+	// The lanes are added in the same order as in rows4, (0+1)+(2+3), so
+	// that a row gives the same result in a block of four or alone.
 	VADDPD       Y4, Y0, Y0
+	VHADDPD      Y0, Y0, Y0
 	VEXTRACTF128 $1, Y0, X1
-	VADDPD       X1, X0, X0
-	VHADDPD      X0, X0, X0
+	VADDSD       X1, X0, X0
 	VMULSD       X13, X0, X0
 	VMOVSD       (DX), X5
 	VADDSD       X0, X5, X5

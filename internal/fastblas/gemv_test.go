@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -147,8 +148,9 @@ var gemvIncs = []int{1, 2, -1, -3}
 
 // TestDgemv checks Dgemv against the naive loop for every combination of
 // transpose, small sizes (remainders of the blocks of 4 and 8 rows and
-// columns), padded A, increments and scalars, and on larger shapes, above
-// the parallel threshold, with the scalars and pads taken in turn.
+// columns), padded A, increments and scalars, and on larger shapes, some
+// above the parallel threshold, with four pairs of increments and the
+// scalars and pads taken in turn.
 func TestDgemv(t *testing.T) {
 	withKernels(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(17, 18))
@@ -177,12 +179,55 @@ func TestDgemv(t *testing.T) {
 		k := 0
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, sh := range shapes {
-				for _, incX := range gemvIncs {
-					for _, incY := range gemvIncs {
-						k++
-						s := scalars[k%len(scalars)]
-						runGemvCase(t, rng, gemvCase{tA, sh[0], sh[1], k % 5, incX, incY, s[0], s[1]})
+				// Each increment in each place, both signs together.
+				for _, inc := range [][2]int{{1, 1}, {2, -1}, {-3, 2}, {-1, -3}} {
+					k++
+					s := scalars[k%len(scalars)]
+					runGemvCase(t, rng, gemvCase{tA, sh[0], sh[1], k % 5, inc[0], inc[1], s[0], s[1]})
+				}
+			}
+		}
+	})
+}
+
+// TestDgemvSplitInvariant checks that each entry of y does not depend on
+// how the product is cut: the same bits with 1, 2 or 3 goroutines, and when
+// y is computed one entry at a time (m = 1 for A·x, n = 1 for Aᵀ·x). The
+// blocks of y are aligned to the kernels' blocks and every entry goes
+// through the same operations wherever it falls, so results are
+// reproducible whatever GOMAXPROCS.
+func TestDgemvSplitInvariant(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+		rng := rand.New(rand.NewPCG(25, 26))
+		for _, sh := range [][2]int{{1000, 301}, {301, 1000}, {517, 613}} {
+			for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+				m, n := sh[0], sh[1]
+				c := gemvCase{tA, m, n, 3, 1, 1, -2.5, 0.5}
+				lenX, lenY := c.lengths()
+				a := newMatrix(rng, m, n, c.pad)
+				x, y0 := vector(rng, lenX, 1), vector(rng, lenY, 1)
+				var want []float64
+				for _, procs := range []int{1, 2, 3} {
+					runtime.GOMAXPROCS(procs)
+					y := append([]float64(nil), y0...)
+					Implementation{}.Dgemv(tA, m, n, c.alpha, a.data, a.stride, x, 1, c.beta, y, 1)
+					if want == nil {
+						want = y
+					} else if !sameBits(y, want) {
+						t.Fatalf("%v: GOMAXPROCS=%d gives other bits than 1", c, procs)
 					}
+				}
+				y := append([]float64(nil), y0...)
+				for i := range lenY {
+					if tA == blas.NoTrans {
+						Implementation{}.Dgemv(tA, 1, n, c.alpha, a.data[i*a.stride:], a.stride, x, 1, c.beta, y[i:], 1)
+					} else {
+						Implementation{}.Dgemv(tA, m, 1, c.alpha, a.data[i:], a.stride, x, 1, c.beta, y[i:], 1)
+					}
+				}
+				if !sameBits(y, want) {
+					t.Fatalf("%v: one entry at a time gives other bits", c)
 				}
 			}
 		}
