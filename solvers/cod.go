@@ -5,33 +5,50 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
 // COD is the "cod" solver: the minimum-norm least-squares solution from a
 // complete orthogonal decomposition of the n×p X, without an SVD, as LAPACK's
-// xGELSY and MATLAB's lsqminnorm compute it:
+// xGELSY and MATLAB's lsqminnorm compute it. For an m×q matrix M:
 //
-//  1. column-pivoted Householder QR (Businger–Golub), X·P = Q·R, with R
+//  1. column-pivoted Householder QR (Businger–Golub), M·P = Q·R, with R
 //     upper trapezoidal and |R₁₁| ≥ |R₂₂| ≥ … ;
-//  2. the numerical rank r from the diagonal of R (below);
-//  3. an LQ factorization of the leading r×p block, [R₁₁ R₁₂] = [L 0]·Z, with
-//     L r×r lower triangular and Z p×p orthogonal.
+//  2. the numerical rank r from R (below);
+//  3. an LQ factorization of the leading r×q block, [R₁₁ R₁₂] = [L 0]·Z, with
+//     L r×r lower triangular and Z q×q orthogonal.
 //
 // Then, with Q₁ the first r columns of Q,
 //
-//	X ≈ Q₁·[L 0]·Z·Pᵀ,  X⁺ = P·Zᵀ·[L⁻¹; 0]·Q₁ᵀ,  w = P·Zᵀ·[L⁻¹·(Q₁ᵀy); 0].
+//	M ≈ Q₁·[L 0]·Z·Pᵀ,  M⁺ = P·Zᵀ·[L⁻¹; 0]·Q₁ᵀ,  M⁺b = P·Zᵀ·[L⁻¹·(Q₁ᵀb); 0].
 //
-// When r = p (full column rank) the LQ step is skipped and w = P·R₁₁⁻¹·Q₁ᵀy.
-// The cost is about that of two QR factorizations, O(n·p·min(n, p)), several
-// times less than an SVD.
+// When r = q (full column rank) the LQ step is skipped and M⁺b = P·R₁₁⁻¹·Q₁ᵀb.
+//
+// # Reduction to a square matrix
+//
+// The pivoted QR is level-2 heavy (half its flops are matrix–vector products
+// over the not yet updated trailing columns), unlike the blocked unpivoted QR
+// and LQ. So when X is rectangular, by a ratio of at least codReduceRatio, it
+// is first reduced to a square triangle by an unpivoted factorization, as
+// LAPACK's xGELSS and xGELSD do before the SVD, and M is that triangle:
+//
+//	tall, n > p:  X = Q₀·R₀ (Q₀ n×p orthonormal columns, R₀ p×p),  X⁺ = R₀⁺·Q₀ᵀ,
+//	wide, n < p:  X = L₀·Q₀ (Q₀ n×p orthonormal rows, L₀ n×n),     X⁺ = Q₀ᵀ·L₀⁺.
+//
+// Both satisfy the Penrose conditions because Q₀ᵀQ₀ = I (tall) or Q₀Q₀ᵀ = I
+// (wide): for the wide case with G = Q₀ᵀL₀⁺, X·G·X = L₀L₀⁺L₀Q₀ = X,
+// G·X·G = Q₀ᵀL₀⁺L₀L₀⁺ = G, X·G = L₀L₀⁺ and G·X = Q₀ᵀ(L₀⁺L₀)Q₀ are symmetric;
+// the tall case is its transpose. The same identities hold for the rank-r
+// truncation of R₀ or L₀, which is what steps 1–3 compute. Otherwise (n = p,
+// or a ratio below codReduceRatio) M = X.
 //
 // # Rank cut-off
 //
 // The rank is decided in two steps, with rcond = ε·max(n, p), ε = 2⁻⁵², the
-// relative cut-off of the "svd" solver (numpy's convention; WithRCond(r)
-// replaces it by r):
+// relative cut-off of the "svd" solver (numpy's convention, with X's own n
+// and p also when M is the reduced triangle; WithRCond(r) replaces it by r):
 //
 //  1. r₀ = the number of leading diagonal entries of R with |R_ii| > rcond·|R₁₁|;
 //  2. while r > 1 and σ̂_min(R_{1:r,1:r}) ≤ rcond·σ̂_max(R_{1:r,1:r}): r ← r − 1,
@@ -44,7 +61,7 @@ import (
 // the cut-off 2ε, and "cod" returned a solution of norm 10¹⁵ where "svd"
 // (σ₂ = 0) returned X⁺y; the row-permuted copy of the same matrix gave
 // |R₂₂|/|R₁₁| ≈ 0. Step 2 applies the cut-off to singular values of the
-// leading triangle, which interlace those of X (σ_i(R₁₁) ≤ σ_i(X)), so "cod"
+// leading triangle, which interlace those of M (σ_i(R₁₁) ≤ σ_i(M)), so "cod"
 // and "svd" agree on the rank unless a singular value lies within a small
 // factor of the cut-off. Inverse iteration converges at the rate
 // σ_r/σ_{r−1}, which is tiny exactly when a numerically zero σ_r sits under a
@@ -57,16 +74,45 @@ import (
 // still missed only if it is invisible in every leading triangle, which a
 // strong rank-revealing QR (Gu & Eisenstat 1996) or the SVD would exclude.
 //
+// The reduction keeps this rule's meaning. M has the singular values of X
+// (Q₀ has orthonormal columns or rows), so the cut-off compares the same
+// numbers, and step 2 still bounds singular values of X from below. For tall
+// X the pivoted QR of R₀ is, in exact arithmetic, the pivoted QR of X itself:
+// ‖R₀e_j‖ = ‖Xe_j‖ and every later partial column norm agrees as well, so the
+// pivots, R and r are the same. For wide X the pivoting chooses among the n
+// columns of L₀, not among the p columns of X: R is a different triangle
+// with the same singular values, its diagonal reveals the rank of X as the
+// pivoted QR of any matrix with those singular values does, and a truncated
+// solution (r < n) drops a different, equally small, part ‖R₂₂‖ of X.
+//
 // # Accuracy and refusals
 //
 // Householder QR and LQ are backward stable, so on a matrix whose rank is
 // revealed the relative error is about κ·u (consistent or underdetermined)
-// and u·(κ + κ²‖r‖/(‖X‖‖w‖)) with a residual r, κ = σ₁/σ_r, u = 2⁻⁵³. COD
-// never refuses, except, like every solver, with an error wrapping
-// ErrIllConditioned when X⁺y itself overflows float64.
+// and u·(κ + κ²‖r‖/(‖X‖‖w‖)) with a residual r, κ = σ₁/σ_r, u = 2⁻⁵³; the
+// reduction adds one more backward-stable factorization. COD never refuses,
+// except, like every solver, with an error wrapping ErrIllConditioned when
+// X⁺y itself overflows float64.
+//
+// # Cost
+//
+// About that of two QR factorizations, O(n·p·min(n, p)), several times less
+// than an SVD. Memory: the pipeline's copy of X, which is factored in place,
+// and at most one more triangle or transposed copy of min(n, p)×max(n, p)
+// entries; no Q is ever formed.
 //
 // COD implements Pseudoinverter, MultiSolver and Reporter (Rank = r).
 type COD struct{ cfg config }
+
+// codReduceRatio is the aspect ratio max(n, p)/min(n, p) from which COD
+// first reduces a rectangular X to a square triangle (see COD), chosen by
+// measurement (BenchmarkCODReduce): the reduction costs a blocked QR or LQ
+// and saves the pivoted QR of the extra rows or columns.
+const codReduceRatio = 1.25
+
+// codBlock is the panel width of pivotedQR: the number of columns whose
+// updates are deferred into one matrix–matrix product.
+const codBlock = 32
 
 // NewCOD returns the "cod" solver. It accepts WithRCond.
 func NewCOD(opts ...Option) *COD { return &COD{cfg: newConfig(optRCond, opts)} }
@@ -85,16 +131,11 @@ func (s *COD) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, er
 	return solveScaled(s.Name(), &s.cfg, false, 0, X, y, s.core)
 }
 
-// Pinv returns the p×n pseudoinverse P·Zᵀ·[L⁻¹; 0]·Q₁ᵀ, by solving for the
-// columns of the n×n identity.
+// Pinv returns the p×n pseudoinverse P·Zᵀ·[L⁻¹; 0]·Q₁ᵀ (times Q₀ᵀ after a
+// reduction), by solving for the columns of the identity.
 func (s *COD) Pinv(X mat.Matrix) (*mat.Dense, error) {
 	return pinvScaled(s.Name(), &s.cfg, X, func(a *mat.Dense) (*mat.Dense, error) {
-		n, _ := a.Dims()
-		eye := blas64.General{Rows: n, Cols: n, Stride: n, Data: make([]float64, n*n)}
-		for i := 0; i < n; i++ {
-			eye.Data[i*n+i] = 1
-		}
-		W, _ := s.minNorm(a, eye)
+		W, _ := s.minNorm(a, nil)
 		return W, nil
 	})
 }
@@ -102,7 +143,8 @@ func (s *COD) Pinv(X mat.Matrix) (*mat.Dense, error) {
 // SolveMany returns the p×k matrix X⁺Y from one decomposition of X.
 func (s *COD) SolveMany(X mat.Matrix, Y mat.Matrix) (*mat.Dense, error) {
 	return solveManyScaled(s.Name(), &s.cfg, X, Y, func(a, b *mat.Dense) (*mat.Dense, error) {
-		W, _ := s.minNorm(a, b.RawMatrix())
+		B := b.RawMatrix()
+		W, _ := s.minNorm(a, &B)
 		return W, nil
 	})
 }
@@ -110,74 +152,344 @@ func (s *COD) SolveMany(X mat.Matrix, Y mat.Matrix) (*mat.Dense, error) {
 func (s *COD) core(t *task) (*mat.VecDense, Report, error) {
 	n := t.y.Len()
 	b := blas64.General{Rows: n, Cols: 1, Stride: 1, Data: t.y.RawVector().Data}
-	W, rank := s.minNorm(t.X, b)
+	W, rank := s.minNorm(t.X, &b)
 	p := W.RawMatrix().Rows
 	return mat.NewVecDense(p, W.RawMatrix().Data), Report{Rank: rank}, nil
 }
 
-// minNorm returns the p×m matrix X⁺B for the n×m matrix B, and the rank.
-// It overwrites a (the pipeline's private copy of X) and b.
-func (s *COD) minNorm(a *mat.Dense, b blas64.General) (*mat.Dense, int) {
-	A := a.RawMatrix()
-	n, p, m := A.Rows, A.Cols, b.Cols
-	k := min(n, p)
+// minNorm returns the p×m matrix X⁺B for the n×m matrix B, or X⁺ itself
+// when B is nil, and the rank. It overwrites a (the pipeline's private copy
+// of X) and B.
+func (s *COD) minNorm(a *mat.Dense, B *blas64.General) (*mat.Dense, int) {
+	n, p := a.Dims()
+	return codMinNorm(a.RawMatrix(), B, s.rcond(n, p), codReduceRatio)
+}
 
-	jpvt := make([]int, p)
-	for j := range jpvt {
-		jpvt[j] = -1 // every column is free to pivot
+// codMinNorm is minNorm with the cut-off rcond, reducing X to a triangle
+// when its aspect ratio is at least ratio (+Inf: never).
+func codMinNorm(A blas64.General, B *blas64.General, rcond, ratio float64) (*mat.Dense, int) {
+	n, p := A.Rows, A.Cols
+	switch {
+	case float64(n) >= ratio*float64(p):
+		return codTall(A, B, rcond)
+	case float64(p) >= ratio*float64(n):
+		return codWide(A, B, rcond)
 	}
-	tauQ := make([]float64, k)
-	tauZ := make([]float64, k)
+	// M = X, held transposed: in place when square.
+	mt := A
+	if n == p {
+		for i := 0; i < n; i++ {
+			for j := i + 1; j < n; j++ {
+				A.Data[i*A.Stride+j], A.Data[j*A.Stride+i] = A.Data[j*A.Stride+i], A.Data[i*A.Stride+j]
+			}
+		}
+	} else {
+		mt = blas64.General{Rows: p, Cols: n, Stride: n, Data: make([]float64, p*n)}
+		for i := 0; i < n; i++ {
+			blas64.Implementation().Dcopy(p, A.Data[i*A.Stride:], 1, mt.Data[i:], n)
+		}
+	}
+	if B == nil {
+		B = identity(n)
+	}
+	return codTransposed(mt, *B, rcond)
+}
+
+// codTall computes X⁺B (X⁺ for B = nil) for n > p from X = Q₀·R₀: R₀⁺·(Q₀ᵀB),
+// or [R₀⁺ 0]·Q₀ᵀ for the pseudoinverse.
+func codTall(A blas64.General, B *blas64.General, rcond float64) (*mat.Dense, int) {
+	n, p := A.Rows, A.Cols
+	tau := make([]float64, p)
+	var out *mat.Dense // the pseudoinverse
+	work := codWork(
+		func(query []float64) { lapack64.Geqrf(A, tau, query, -1) },
+		func(query []float64) {
+			if B != nil {
+				lapack64.Ormqr(blas.Left, blas.Trans, A, tau, *B, query, -1)
+			} else {
+				out = mat.NewDense(p, n, nil)
+				lapack64.Ormqr(blas.Right, blas.Trans, A, tau, out.RawMatrix(), query, -1)
+			}
+		})
+	lapack64.Geqrf(A, tau, work, len(work))
+	if B != nil {
+		// Q₀ᵀB first; then Q₀'s reflectors are no longer needed and R₀ᵀ
+		// can take their place.
+		lapack64.Ormqr(blas.Left, blas.Trans, A, tau, *B, work, len(work))
+		top := blas64.General{Rows: p, Cols: p, Stride: A.Stride, Data: A.Data}
+		transposeTriangle(top, top, true)
+		b := blas64.General{Rows: p, Cols: B.Cols, Stride: B.Stride, Data: B.Data}
+		return codTransposed(top, b, rcond)
+	}
+	mt := blas64.General{Rows: p, Cols: p, Stride: p, Data: make([]float64, p*p)}
+	transposeTriangle(mt, A, true)
+	Rp, r := codTransposed(mt, *identity(p), rcond)
+	out.Slice(0, p, 0, p).(*mat.Dense).Copy(Rp)
+	lapack64.Ormqr(blas.Right, blas.Trans, A, tau, out.RawMatrix(), work, len(work))
+	return out, r
+}
+
+// codWide computes Q₀ᵀ·L₀⁺B (Q₀ᵀ·L₀⁺ for B = nil) for n < p from X = L₀·Q₀.
+func codWide(A blas64.General, B *blas64.General, rcond float64) (*mat.Dense, int) {
+	n, p := A.Rows, A.Cols
+	m := n
+	if B != nil {
+		m = B.Cols
+	}
+	tau := make([]float64, n)
 	out := mat.NewDense(p, m, nil)
+	work := codWork(
+		func(query []float64) { lapack64.Gelqf(A, tau, query, -1) },
+		func(query []float64) { lapack64.Ormlq(blas.Left, blas.Trans, A, tau, out.RawMatrix(), query, -1) })
+	lapack64.Gelqf(A, tau, work, len(work))
+	// L₀ is the lower triangle of A's leading n×n block; Q₀'s reflectors
+	// beside it are still needed, so L₀ᵀ goes to its own storage.
+	mt := blas64.General{Rows: n, Cols: n, Stride: n, Data: make([]float64, n*n)}
+	transposeTriangle(mt, A, false)
+	if B == nil {
+		B = identity(n)
+	}
+	V, r := codTransposed(mt, *B, rcond)
+	out.Slice(0, n, 0, m).(*mat.Dense).Copy(V)
+	lapack64.Ormlq(blas.Left, blas.Trans, A, tau, out.RawMatrix(), work, len(work))
+	return out, r
+}
+
+// codTransposed computes the q×k matrix M⁺B at the numerical rank, and the
+// rank, by steps 1–3 of COD, for the m×q matrix M held transposed in the q×m
+// mt and the m×k B. It overwrites mt and B.
+func codTransposed(mt, B blas64.General, rcond float64) (*mat.Dense, int) {
+	q, m, nrhs := mt.Rows, mt.Cols, B.Cols
+	k := min(q, m)
+	jpvt := make([]int, q)
+	tau := make([]float64, k)
+	out := mat.NewDense(q, nrhs, nil)
 	V := out.RawMatrix()
 
-	// One workspace, sized by the largest query.
-	query := []float64{0}
-	lwork := 3*p + 1
-	lapack64.Geqp3(A, jpvt, tauQ, query, -1)
-	lwork = max(lwork, int(query[0]))
-	lapack64.Ormqr(blas.Left, blas.Trans, A, tauQ, b, query, -1)
-	lwork = max(lwork, int(query[0]))
-	lapack64.Gelqf(A, tauZ, query, -1)
-	lwork = max(lwork, int(query[0]))
-	lapack64.Ormlq(blas.Left, blas.Trans, blas64.General{Rows: k, Cols: p, Stride: A.Stride, Data: A.Data}, tauZ, V, query, -1)
-	lwork = max(lwork, int(query[0]))
-	work := make([]float64, lwork)
+	// 1. M·P = Q·R; mt holds Rᵀ and Q in the layout of an LQ factorization
+	// of Pᵀ·Mᵀ (see pivotedQR).
+	pivotedQR(mt, jpvt, tau, codBlock)
 
-	// 1. X·P = Q·R.
-	lapack64.Geqp3(A, jpvt, tauQ, work, lwork)
-
-	// 2. The rank: |R₁₁| > 0 because X ≠ 0 and the first pivot is the
+	// 2. The rank: |R₁₁| > 0 because M ≠ 0 and the first pivot is the
 	// column of largest norm, so r ≥ 1.
-	r := codRank(A, k, s.rcond(n, p))
-
-	// Qᵀ·B, before the LQ step overwrites the reflectors of Q.
-	lapack64.Ormqr(blas.Left, blas.Trans, A, tauQ, b, work, lwork)
-
-	// 3. [R₁₁ R₁₂] = [L 0]·Z on the leading r rows; below the diagonal they
-	// hold Q's reflectors, which must be cleared first.
-	T := blas64.General{Rows: r, Cols: p, Stride: A.Stride, Data: A.Data[:(r-1)*A.Stride+p]}
-	tri := blas64.Triangular{N: r, Stride: A.Stride, Data: T.Data, Uplo: blas.Upper, Diag: blas.NonUnit}
-	if r < p {
-		for i := 1; i < r; i++ {
-			clear(T.Data[i*T.Stride : i*T.Stride+i])
-		}
-		lapack64.Gelqf(T, tauZ[:r], work, lwork)
-		tri.Uplo = blas.Lower
+	r := codRankUplo(mt, blas.Lower, k, rcond)
+	if r == 0 {
+		return out, 0
 	}
 
-	// Solve L·c = (Qᵀ·B)₁ (or R₁₁·c = (Qᵀ·B)₁) in the leading r rows of V.
+	// Qᵀ·B (Q = Q_lqᵀ, so Qᵀ·B = Q_lq·B), before the LQ step overwrites the
+	// reflectors of Q.
+	lead := blas64.General{Rows: k, Cols: m, Stride: mt.Stride, Data: mt.Data}
+	G := blas64.General{Rows: q, Cols: r, Stride: mt.Stride, Data: mt.Data}
+	tauZ := make([]float64, r)
+	queries := []func([]float64){func(query []float64) { lapack64.Ormlq(blas.Left, blas.NoTrans, lead, tau, B, query, -1) }}
+	if r < q {
+		queries = append(queries,
+			func(query []float64) { lapack64.Geqrf(G, tauZ, query, -1) },
+			func(query []float64) { lapack64.Ormqr(blas.Left, blas.NoTrans, G, tauZ, V, query, -1) })
+	}
+	work := codWork(queries...)
+	lapack64.Ormlq(blas.Left, blas.NoTrans, lead, tau, B, work, len(work))
 	for i := 0; i < r; i++ {
-		copy(V.Data[i*V.Stride:i*V.Stride+m], b.Data[i*b.Stride:i*b.Stride+m])
+		copy(V.Data[i*V.Stride:i*V.Stride+nrhs], B.Data[i*B.Stride:i*B.Stride+nrhs])
 	}
-	blas64.Trsm(blas.Left, blas.NoTrans, 1, tri, blas64.General{Rows: r, Cols: m, Stride: V.Stride, Data: V.Data})
+	c := blas64.General{Rows: r, Cols: nrhs, Stride: V.Stride, Data: V.Data}
 
-	// V = Zᵀ·[c; 0], then undo the column pivoting: w[jpvt[j]] = V[j].
-	if r < p {
-		lapack64.Ormlq(blas.Left, blas.Trans, T, tauZ[:r], V, work, lwork)
+	if r == q {
+		// R₁₁ = (the leading lower triangle of mt)ᵀ: solve R₁₁·c = (QᵀB)₁.
+		tri := blas64.Triangular{N: r, Stride: mt.Stride, Data: mt.Data, Uplo: blas.Lower, Diag: blas.NonUnit}
+		blas64.Trsm(blas.Left, blas.Trans, 1, tri, c)
+	} else {
+		// 3. [R₁₁ R₁₂]ᵀ = G (q×r, the first r columns of mt) = Z'·[T; 0],
+		// so L = Tᵀ and Z = Z'ᵀ. Above G's diagonal lie Q's reflectors,
+		// which must be cleared first.
+		for j := 0; j+1 < r; j++ {
+			clear(mt.Data[j*mt.Stride+j+1 : j*mt.Stride+r])
+		}
+		lapack64.Geqrf(G, tauZ, work, len(work))
+		tri := blas64.Triangular{N: r, Stride: mt.Stride, Data: mt.Data, Uplo: blas.Upper, Diag: blas.NonUnit}
+		blas64.Trsm(blas.Left, blas.Trans, 1, tri, c) // L·c = Tᵀ·c = (QᵀB)₁
+		lapack64.Ormqr(blas.Left, blas.NoTrans, G, tauZ, V, work, len(work))
 	}
+	// Undo the column pivoting: row jpvt[j] of the result is row j of V.
 	lapack64.Lapmr(false, V, jpvt)
 	return out, r
+}
+
+// pivotedQR computes the column-pivoted Householder QR factorization
+//
+//	M·P = Q·R
+//
+// of the m×q matrix M held transposed in the q×m mt (row j of mt is column
+// j of M, so that columns are contiguous and swapping two is cheap), by the
+// blocked algorithm of LAPACK's xGEQP3 and xLAQPS (Quintana-Ortí, Sun &
+// Bischof, SIAM J. Sci. Comput. 19, 1998): in each panel of nb columns the
+// updates of the trailing columns are accumulated in a matrix F, only the
+// pivot row is updated at each step (enough to downdate the column norms),
+// and the trailing matrix is updated by one matrix–matrix product at the
+// end of the panel. Column norms are downdated as in LAPACK Working Note 176
+// (Drmač & Bujanović 2008), and recomputed when cancellation makes the
+// downdate inaccurate, which also ends the panel early.
+//
+// On return mt holds Rᵀ in its lower trapezoid (mt[j][i] = R[i][j], i ≤ j)
+// and the Householder vectors H_j = I − τ_j·v_j·v_jᵀ of Q = H_0·…·H_{k−1}
+// after the diagonal (v_j = (0, …, 0, 1, mt[j][j+1:])), with τ_j in tau: the
+// layout of Gelqf for the LQ factorization Pᵀ·Mᵀ = Rᵀ·Qᵀ, so Ormlq applies Q
+// and Qᵀ. jpvt[j] is the index in M of the column at position j.
+func pivotedQR(mt blas64.General, jpvt []int, tau []float64, nb int) {
+	q, m := mt.Rows, mt.Cols
+	k := min(q, m)
+	bi := blas64.Implementation()
+	vn1 := make([]float64, q) // partial column norms
+	vn2 := make([]float64, q) // the norms when last computed exactly
+	for j := 0; j < q; j++ {
+		jpvt[j] = j
+		vn1[j] = bi.Dnrm2(m, mt.Data[j*mt.Stride:], 1)
+		vn2[j] = vn1[j]
+	}
+	f := make([]float64, nb*q)
+	aux := make([]float64, nb)
+	for off := 0; off < k; {
+		off += pivotedQRPanel(mt, off, min(nb, k-off), jpvt, tau, vn1, vn2, f, aux)
+	}
+}
+
+// pivotedQRPanel factors up to nb columns of M from column (and row) off on,
+// for pivotedQR, and returns how many it factored. F (q−off rows) is held
+// transposed in f with stride q−off: f[l·(q−off)+j−off] = F[j][l], column j
+// of M having received the panel's first l reflectors as
+// M[:, j] − M[:, off:off+l]·F[j, 0:l]ᵀ.
+func pivotedQRPanel(mt blas64.General, off, nb int, jpvt []int, tau, vn1, vn2, f, aux []float64) int {
+	bi := blas64.Implementation()
+	q, m, lda := mt.Rows, mt.Cols, mt.Stride
+	a := mt.Data
+	nf := q - off
+	ldf := nf
+	lastrk := min(m, q)
+	tol3z := math.Sqrt(0x1p-53)
+	lsticc := -1 // a linked list, through vn2, of norms to recompute
+	k := 0
+	for ; k < nb && lsticc == -1; k++ {
+		j := off + k // the column factored now, and its diagonal row
+		if pv := j + bi.Idamax(q-j, vn1[j:], 1); pv != j {
+			bi.Dswap(m, a[pv*lda:], 1, a[j*lda:], 1)
+			bi.Dswap(k, f[pv-off:], ldf, f[j-off:], ldf)
+			jpvt[pv], jpvt[j] = jpvt[j], jpvt[pv]
+			vn1[pv] = vn1[j]
+			vn2[pv] = vn2[j]
+		}
+		col := a[j*lda : j*lda+m]
+
+		// Apply the panel's previous reflectors to column j:
+		// M[j:m, j] −= M[j:m, off:j]·F[j, 0:k]ᵀ.
+		if k > 0 {
+			bi.Dgemv(blas.Trans, k, m-j, -1, a[off*lda+j:], lda, f[j-off:], ldf, 1, col[j:], 1)
+		}
+
+		// The reflector H_j that zeroes M[j+1:m, j].
+		akk, tj := col[j], 0.0
+		if j < m-1 {
+			akk, tj = lapackgonum.Implementation{}.Dlarfg(m-j, col[j], col[j+1:], 1)
+		}
+		tau[j] = tj
+		col[j] = 1
+		v := col[j:]
+
+		// Column k of F: F[j+1:, k] = τ·M[j:m, j+1:q]ᵀ·v, the product over
+		// the whole (not yet updated) trailing matrix, then
+		// F[:, k] −= τ·F[:, 0:k]·(M[j:m, off:j]ᵀ·v) for the panel's earlier
+		// reflectors.
+		fk := f[k*ldf : k*ldf+nf]
+		clear(fk[:j+1-off])
+		if j < q-1 {
+			bi.Dgemv(blas.NoTrans, q-j-1, m-j, tj, a[(j+1)*lda+j:], lda, v, 1, 0, fk[j+1-off:], 1)
+		}
+		if k > 0 {
+			bi.Dgemv(blas.NoTrans, k, m-j, -tj, a[off*lda+j:], lda, v, 1, 0, aux, 1)
+			bi.Dgemv(blas.Trans, k, nf, 1, f, ldf, aux, 1, 1, fk, 1)
+		}
+
+		// Update row j of M: M[j, j+1:q] −= M[j, off:j+1]·F[j+1:q, 0:k+1]ᵀ.
+		if j < q-1 {
+			bi.Dgemv(blas.Trans, k+1, q-j-1, -1, f[j+1-off:], ldf, a[off*lda+j:], lda, 1, a[(j+1)*lda+j:], lda)
+		}
+
+		// Downdate the partial norms of the trailing columns (LAWN 176).
+		if j < lastrk-1 {
+			for i := j + 1; i < q; i++ {
+				if vn1[i] == 0 {
+					continue
+				}
+				t := math.Abs(a[i*lda+j]) / vn1[i]
+				t = math.Max(0, (1+t)*(1-t))
+				ratio := vn1[i] / vn2[i]
+				if t*ratio*ratio <= tol3z {
+					vn2[i] = float64(lsticc)
+					lsticc = i
+				} else {
+					vn1[i] *= math.Sqrt(t)
+				}
+			}
+		}
+		col[j] = akk
+	}
+	kb := k
+	rk := off + kb
+
+	// The trailing matrix: M[rk:m, rk:q] −= M[rk:m, off:rk]·F[kb:, 0:kb]ᵀ.
+	if kb < min(nf, m-off) {
+		bi.Dgemm(blas.Trans, blas.NoTrans, q-rk, m-rk, kb, -1, f[kb:], ldf, a[off*lda+rk:], lda, 1, a[rk*lda+rk:], lda)
+	}
+
+	// Recompute the norms whose downdates lost accuracy.
+	for lsticc >= 0 {
+		next := int(vn2[lsticc])
+		vn1[lsticc] = bi.Dnrm2(m-rk, a[lsticc*lda+rk:], 1)
+		vn2[lsticc] = vn1[lsticc]
+		lsticc = next
+	}
+	return kb
+}
+
+// transposeTriangle writes the transpose of the upper (upper = true) or
+// lower triangle of the leading s×s block of src, s = dst.Rows, into dst,
+// and zeroes the other strict triangle of dst. dst may be src itself.
+func transposeTriangle(dst, src blas64.General, upper bool) {
+	s := dst.Rows
+	for i := 0; i < s; i++ {
+		for j := i + 1; j < s; j++ {
+			x, y := i, j // (x, y) lies in the triangle that is read
+			if !upper {
+				x, y = j, i
+			}
+			v := src.Data[x*src.Stride+y]
+			dst.Data[x*dst.Stride+y] = 0
+			dst.Data[y*dst.Stride+x] = v
+		}
+		dst.Data[i*dst.Stride+i] = src.Data[i*src.Stride+i]
+	}
+}
+
+// identity returns the n×n identity matrix.
+func identity(n int) *blas64.General {
+	eye := blas64.General{Rows: n, Cols: n, Stride: n, Data: make([]float64, n*n)}
+	for i := 0; i < n; i++ {
+		eye.Data[i*n+i] = 1
+	}
+	return &eye
+}
+
+// codWork returns a workspace large enough for every LAPACK call of
+// queries, each of which makes one workspace query (lwork = −1) into the
+// slice it is given.
+func codWork(queries ...func(query []float64)) []float64 {
+	lwork := 1
+	for _, q := range queries {
+		query := []float64{0}
+		q(query)
+		lwork = max(lwork, int(query[0]))
+	}
+	return make([]float64, lwork)
 }
 
 // rcond returns the configured relative cut-off, or the default shared with "svd".
@@ -188,11 +500,18 @@ func (s *COD) rcond(n, p int) float64 {
 	return svdDefaultRCond(n, p)
 }
 
-// codRank returns the numerical rank of the column-pivoted QR factor held in
-// the upper triangle of A (k = min(rows, cols) diagonal entries) by the rule
-// documented on COD: the diagonal test, then codRefineRank. It returns 0 only
-// when R₁₁ = 0.
+// codRank returns the numerical rank of the column-pivoted QR factor R held
+// in the upper triangle of A, as lapack64.Geqp3 leaves it (k = min(rows,
+// cols) diagonal entries), by the rule documented on COD: the diagonal test,
+// then codRefineRank. It returns 0 only when R₁₁ = 0.
 func codRank(A blas64.General, k int, rcond float64) int {
+	return codRankUplo(A, blas.Upper, k, rcond)
+}
+
+// codRankUplo is codRank for R held in the upper triangle of A (uplo =
+// blas.Upper) or transposed in its lower triangle (blas.Lower, as pivotedQR
+// leaves it).
+func codRankUplo(A blas64.General, uplo blas.Uplo, k int, rcond float64) int {
 	cut := rcond * math.Abs(A.Data[0])
 	r := 0
 	for r < k && math.Abs(A.Data[r*A.Stride+r]) > cut {
@@ -201,26 +520,34 @@ func codRank(A blas64.General, k int, rcond float64) int {
 	if r == 0 {
 		return 0
 	}
-	return codRefineRank(A, r, rcond)
+	return codRefineRank(A, uplo, r, rcond)
 }
 
 // codRefineRank applies step 2 of the rank rule (see COD) to the upper
-// triangle held in the leading r×r block of A: it lowers r while the
-// estimated smallest singular value of the leading triangle is at most
-// rcond times the estimated largest. A triangle whose inverse overflows is
-// treated as singular.
-func codRefineRank(A blas64.General, r int, rcond float64) int {
+// triangle R held in the leading r×r block of A, in its upper triangle
+// (uplo = blas.Upper) or transposed in its lower one (blas.Lower): it
+// lowers r while the estimated smallest singular value of the leading
+// triangle is at most rcond times the estimated largest. A triangle whose
+// inverse overflows is treated as singular. The iteration is the same,
+// operation for operation, in either layout.
+func codRefineRank(A blas64.General, uplo blas.Uplo, r int, rcond float64) int {
 	const steps = 6 // power-iteration steps for each estimate
+	// Trmv(byR, tri) multiplies by R, Trmv(byRT, tri) by Rᵀ, and likewise
+	// Trsv solves with them.
+	byR, byRT := blas.NoTrans, blas.Trans
+	if uplo == blas.Lower {
+		byR, byRT = blas.Trans, blas.NoTrans
+	}
 	x := make([]float64, r)
 	for r > 1 {
-		tri := blas64.Triangular{N: r, Stride: A.Stride, Data: A.Data, Uplo: blas.Upper, Diag: blas.NonUnit}
+		tri := blas64.Triangular{N: r, Stride: A.Stride, Data: A.Data, Uplo: uplo, Diag: blas.NonUnit}
 		v := blas64.Vector{N: r, Inc: 1, Data: x[:r]}
 		// σ̂_max: ‖R·x‖ after power iteration on RᵀR.
 		startVector(x[:r])
 		smax := 0.0
 		for it := 0; it < steps; it++ {
-			blas64.Trmv(blas.NoTrans, tri, v)
-			blas64.Trmv(blas.Trans, tri, v)
+			blas64.Trmv(byR, tri, v)
+			blas64.Trmv(byRT, tri, v)
 			nrm := blas64.Nrm2(v)
 			if nrm == 0 || math.IsInf(nrm, 0) || math.IsNaN(nrm) {
 				break
@@ -232,8 +559,8 @@ func codRefineRank(A blas64.General, r int, rcond float64) int {
 		startVector(x[:r])
 		smin := 0.0
 		for it := 0; it < steps; it++ {
-			blas64.Trsv(blas.Trans, tri, v)
-			blas64.Trsv(blas.NoTrans, tri, v)
+			blas64.Trsv(byRT, tri, v)
+			blas64.Trsv(byR, tri, v)
 			nrm := blas64.Nrm2(v)
 			if nrm == 0 || math.IsInf(nrm, 0) || math.IsNaN(nrm) {
 				smin = 0 // the inverse overflows: numerically singular
