@@ -102,7 +102,10 @@ import (
 // entries; no Q is ever formed.
 //
 // COD implements Pseudoinverter, MultiSolver and Reporter (Rank = r).
-type COD struct{ cfg config }
+type COD struct {
+	cfg   config
+	ratio float64 // the reduction's aspect ratio; 0: codReduceRatio (tests force others)
+}
 
 // codReduceRatio is the aspect ratio max(n, p)/min(n, p) from which COD
 // first reduces a rectangular X to a square triangle (see COD), chosen by
@@ -162,7 +165,11 @@ func (s *COD) core(t *task) (*mat.VecDense, Report, error) {
 // of X) and B.
 func (s *COD) minNorm(a *mat.Dense, B *blas64.General) (*mat.Dense, int) {
 	n, p := a.Dims()
-	return codMinNorm(a.RawMatrix(), B, s.rcond(n, p), codReduceRatio)
+	ratio := s.ratio
+	if ratio == 0 {
+		ratio = codReduceRatio
+	}
+	return codMinNorm(a.RawMatrix(), B, s.rcond(n, p), ratio)
 }
 
 // codMinNorm is minNorm with the cut-off rcond, reducing X to a triangle

@@ -1,10 +1,14 @@
 package solvers
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
 	"github.com/minnorm/lstsq/internal/problem"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -155,6 +159,262 @@ func TestCODSingularPermuted(t *testing.T) {
 		d.SubVec(w, want)
 		if rel := mat.Norm(&d, 2) / mat.Norm(want, 2); rep.Rank != 1 || rel > 30*2*0x1p-53 {
 			t.Errorf("swap=%v: rank %d, w = %v, want %v (relative error %.3g)", swap, rep.Rank, w.RawVector().Data, want.RawVector().Data, rel)
+		}
+	}
+}
+
+// codPaths are COD solvers forced onto each of its two paths: "direct" runs
+// the pivoted QR on X itself, "reduced" on the triangle of a QR (tall X) or
+// LQ (wide X) factorization first; square X takes the direct path in both.
+// Every test below runs on both, so each path meets the same oracle.
+func codPaths(opts ...Option) map[string]*COD {
+	return map[string]*COD{
+		"direct":  {cfg: newConfig(optRCond, opts), ratio: math.Inf(1)},
+		"reduced": {cfg: newConfig(optRCond, opts), ratio: 1},
+	}
+}
+
+// TestCODPathsPlanted runs the planted-rank, pseudoinverse and SolveMany
+// checks of TestCODPlanted, TestCODPinv and TestCODSolveMany on both paths.
+func TestCODPathsPlanted(t *testing.T) {
+	for name, s := range codPaths() {
+		t.Run(name, func(t *testing.T) {
+			directCheckPlantedRank(t, s, 200)
+			directCheckPinv(t, s, 13, func(k int) int { return max(1, k-1) })
+			directCheckPinv(t, s, 14, func(k int) int { return k })
+			directCheckSolveMany(t, s)
+		})
+	}
+}
+
+// TestCODReduceThreshold checks the default solver on aspect ratios just
+// below, at and just above codReduceRatio, tall and wide, full rank and
+// rank-deficient, against the planted solution, and that the forced paths
+// agree with it there to within the same tolerance.
+func TestCODReduceThreshold(t *testing.T) {
+	const short = 20
+	seed := uint64(300)
+	for _, long := range []int{int(codReduceRatio*short) - 1, int(codReduceRatio * short), int(codReduceRatio*short) + 1} {
+		for _, tall := range []bool{true, false} {
+			n, p := long, short
+			if !tall {
+				n, p = short, long
+			}
+			for _, rank := range []int{short, short - 3} {
+				seed++
+				pl := problem.NewPlanted(problem.New(seed), n, p, problem.GeometricSpectrum(rank, 1e4), 0.5)
+				tol := directBackwardTol(pl)
+				what := fmt.Sprintf("seed %d", seed)
+				directCheckSolve(t, NewCOD(), pl, tol, what)
+				for name, s := range codPaths() {
+					w, rep, err := s.SolveReport(pl.X, pl.Y)
+					if err != nil {
+						t.Fatalf("%s %s: %v", name, what, err)
+					}
+					if e := directRelErr(w, pl.W); rep.Rank != rank || e > tol {
+						t.Errorf("%s %s %#v: rank %d, relative error %.3g; want rank %d, error ≤ %.3g", name, what, pl, rep.Rank, e, rank, tol)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestCODDuplicateColumns checks X = [A A] (rank-deficient however A is
+// shaped), whose pseudoinverse is X⁺ = ½·[A⁺; A⁺]: with A = U·Σ·Vᵀ and
+// J = [I I]/√2 (orthonormal rows), X = U·(√2·Σ)·(Jᵀ·V)ᵀ is an SVD, so
+// X⁺ = Jᵀ·V·Σ⁻¹·Uᵀ/√2. The oracle is A's planted solution; the tolerance is
+// directBackwardTol's with X's dimensions.
+func TestCODDuplicateColumns(t *testing.T) {
+	seed := uint64(400)
+	for _, sh := range [][2]int{{40, 10}, {25, 10}, {12, 10}, {10, 12}, {8, 30}, {5, 9}} {
+		n, h := sh[0], sh[1]
+		for _, rank := range []int{min(n, h), max(1, min(n, h)-2)} {
+			seed++
+			pl := problem.NewPlanted(problem.New(seed), n, h, problem.GeometricSpectrum(rank, 1e3), 0.5)
+			X := mat.NewDense(n, 2*h, nil)
+			X.Slice(0, n, 0, h).(*mat.Dense).Copy(pl.X)
+			X.Slice(0, n, h, 2*h).(*mat.Dense).Copy(pl.X)
+			want := mat.NewVecDense(2*h, nil)
+			for j := 0; j < h; j++ {
+				want.SetVec(j, pl.W.AtVec(j)/2)
+				want.SetVec(h+j, pl.W.AtVec(j)/2)
+			}
+			rho := mat.Norm(pl.R, 2) / (pl.Sigma[0] * mat.Norm(pl.W, 2))
+			tol := 30 * float64(max(n, 2*h)) * directU * (pl.Cond() + pl.Cond()*pl.Cond()*rho)
+			for name, s := range codPaths() {
+				w, rep, err := s.SolveReport(X, pl.Y)
+				if err != nil {
+					t.Fatalf("%s seed %d: %v", name, seed, err)
+				}
+				if e := directRelErr(w, want); rep.Rank != rank || e > tol {
+					t.Errorf("%s [A A] with A %#v: rank %d, relative error %.3g; want rank %d, error ≤ %.3g", name, pl, rep.Rank, e, rank, tol)
+				}
+			}
+		}
+	}
+}
+
+// TestCODZeroRows checks X with zero rows interleaved among the rows of a
+// planted A: X⁺ = [A⁺ 0] up to the row order, so X⁺y = A⁺y_A whatever y
+// holds in the zero rows, and rank(X) = rank(A). The zero rows make the
+// wide cases rank-deficient (rank ≤ rows of A < n) and the tall ones
+// inconsistent.
+func TestCODZeroRows(t *testing.T) {
+	seed := uint64(500)
+	for _, sh := range [][3]int{{30, 10, 15}, {10, 10, 5}, {10, 30, 8}, {12, 15, 6}} {
+		m, p, zeros := sh[0], sh[1], sh[2] // A is m×p; X has m + zeros rows
+		n := m + zeros
+		seed++
+		pl := problem.NewPlanted(problem.New(seed), m, p, problem.GeometricSpectrum(min(m, p), 1e3), 0.5)
+		X := mat.NewDense(n, p, nil)
+		y := mat.NewVecDense(n, nil)
+		rng := problem.New(seed + 1000)
+		for i, ia := 0, 0; i < n; i++ {
+			if ia < m && (i%2 == 0 || n-i == m-ia) { // zero rows at odd i while both last
+				X.SetRow(i, mat.Row(nil, ia, pl.X))
+				y.SetVec(i, pl.Y.AtVec(ia))
+				ia++
+				continue
+			}
+			y.SetVec(i, rng.NormFloat64())
+		}
+		tol := 30 * float64(max(n, p)) * directU * (pl.Cond() + pl.Cond()*pl.Cond()*(mat.Norm(pl.R, 2)+mat.Norm(y, 2))/(pl.Sigma[0]*mat.Norm(pl.W, 2)))
+		for name, s := range codPaths() {
+			w, rep, err := s.SolveReport(X, y)
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", name, seed, err)
+			}
+			if e := directRelErr(w, pl.W); rep.Rank != min(m, p) || e > tol {
+				t.Errorf("%s %d×%d with A %#v: rank %d, relative error %.3g; want rank %d, error ≤ %.3g", name, n, p, pl, rep.Rank, e, min(m, p), tol)
+			}
+		}
+	}
+}
+
+// TestCODPathsCutoff is TestCODCutoffBoundary's WithRCond case padded to a
+// tall [D; 0] and a wide [D 0], D = diag(10⁻⁶, 1, 10⁻³): the hand-derived
+// answers are D⁺ applied to the first three entries of y (tall) and
+// [D⁺y; 0] (wide), on both paths and for every cut-off.
+func TestCODPathsCutoff(t *testing.T) {
+	d := []float64{1e-6, 1, 1e-3}
+	for _, c := range []struct {
+		rcond float64
+		want  []float64
+	}{
+		{1e-4, []float64{0, 1, 1e3}},
+		{1e-2, []float64{0, 1, 0}},
+		{0, []float64{1e6, 1, 1e3}},
+	} {
+		for _, tall := range []bool{true, false} {
+			n, p := 7, 3
+			if !tall {
+				n, p = 3, 7
+			}
+			X := mat.NewDense(n, p, nil)
+			for i, v := range d {
+				X.Set(i, i, v)
+			}
+			y := mat.NewVecDense(n, nil)
+			for i := 0; i < n; i++ {
+				y.SetVec(i, 1)
+			}
+			want := mat.NewVecDense(p, nil)
+			for i, v := range c.want {
+				want.SetVec(i, v)
+			}
+			for name, s := range codPaths(WithRCond(c.rcond)) {
+				w, rep, err := s.SolveReport(X, y)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e := directRelErr(w, want); e > 4*directU {
+					t.Errorf("%s %d×%d WithRCond(%g): w = %v, want %v (rank %d)", name, n, p, c.rcond, mat.Formatted(w.T()), c.want, rep.Rank)
+				}
+			}
+		}
+	}
+}
+
+// TestCODPivotedQR checks pivotedQR against its definition on odd shapes,
+// panel widths and a strided matrix: Q·R = M·P to within a small multiple
+// of u·‖M‖ (Householder QR is backward stable), R upper triangular with a
+// non-increasing diagonal in magnitude (Businger–Golub pivoting takes the
+// column of largest remaining norm, and |R_jj| is that norm), Q from Ormlq
+// orthogonal, and jpvt a permutation.
+func TestCODPivotedQR(t *testing.T) {
+	rng := problem.New(600)
+	for _, sh := range [][2]int{{1, 1}, {7, 3}, {3, 7}, {40, 40}, {70, 45}, {45, 70}} {
+		m, q := sh[0], sh[1]
+		for _, nb := range []int{1, 3, 32} {
+			M := problem.Gaussian(rng, m, q)
+			// Scale columns so that the pivot order is not the natural one.
+			for j := 0; j < q; j++ {
+				s := math.Pow(10, float64((j*7)%5)-2)
+				for i := 0; i < m; i++ {
+					M.Set(i, j, s*M.At(i, j))
+				}
+			}
+			// Mᵀ in a matrix with stride q+3, padded with NaN.
+			const pad = 3
+			mt := blas64.General{Rows: q, Cols: m, Stride: m + pad, Data: make([]float64, q*(m+pad))}
+			for i := range mt.Data {
+				mt.Data[i] = math.NaN()
+			}
+			for j := 0; j < q; j++ {
+				for i := 0; i < m; i++ {
+					mt.Data[j*mt.Stride+i] = M.At(i, j)
+				}
+			}
+			k := min(m, q)
+			jpvt := make([]int, q)
+			tau := make([]float64, k)
+			pivotedQR(mt, jpvt, tau, nb)
+			what := fmt.Sprintf("%d×%d nb=%d", m, q, nb)
+			seen := make([]bool, q)
+			for _, j := range jpvt {
+				if j < 0 || j >= q || seen[j] {
+					t.Fatalf("%s: jpvt = %v is not a permutation", what, jpvt)
+				}
+				seen[j] = true
+			}
+			R := mat.NewDense(m, q, nil)
+			for j := 0; j < q; j++ {
+				for i := 0; i <= min(j, m-1); i++ {
+					R.Set(i, j, mt.Data[j*mt.Stride+i])
+				}
+				for i := m; i < mt.Stride; i++ {
+					if !math.IsNaN(mt.Data[j*mt.Stride+i]) {
+						t.Fatalf("%s: pivotedQR wrote outside the matrix", what)
+					}
+				}
+			}
+			for i := 1; i < k; i++ {
+				if math.Abs(R.At(i, i)) > math.Abs(R.At(i-1, i-1))*(1+1e-12) {
+					t.Errorf("%s: |R[%d,%d]| = %g > |R[%d,%d]| = %g", what, i, i, R.At(i, i), i-1, i-1, R.At(i-1, i-1))
+				}
+			}
+			// Q·R, with Q = Q_lqᵀ applied by Ormlq.
+			QR := blas64.General{Rows: m, Cols: q, Stride: q, Data: make([]float64, m*q)}
+			copy(QR.Data, R.RawMatrix().Data)
+			lead := blas64.General{Rows: k, Cols: m, Stride: mt.Stride, Data: mt.Data}
+			work := codWork(func(query []float64) { lapack64.Ormlq(blas.Left, blas.Trans, lead, tau, QR, query, -1) })
+			lapack64.Ormlq(blas.Left, blas.Trans, lead, tau, QR, work, len(work))
+			MP := mat.NewDense(m, q, nil)
+			for j := 0; j < q; j++ {
+				MP.SetCol(j, mat.Col(nil, jpvt[j], M))
+			}
+			if e := directMatRelErr(mat.NewDense(m, q, QR.Data), MP); e > 10*float64(max(m, q))*directU {
+				t.Errorf("%s: ‖Q·R − M·P‖/‖M‖ = %.3g", what, e)
+			}
+			// Q orthogonal: Qᵀ·Q = I, applying Qᵀ then Q to the identity.
+			I := blas64.General{Rows: m, Cols: m, Stride: m, Data: identity(m).Data}
+			work = codWork(func(query []float64) { lapack64.Ormlq(blas.Left, blas.NoTrans, lead, tau, I, query, -1) })
+			lapack64.Ormlq(blas.Left, blas.NoTrans, lead, tau, I, work, len(work))
+			lapack64.Ormlq(blas.Left, blas.Trans, lead, tau, I, work, len(work))
+			if e := directMatRelErr(mat.NewDense(m, m, I.Data), mat.NewDense(m, m, identity(m).Data)); e > 10*float64(m)*directU {
+				t.Errorf("%s: ‖QᵀQ − I‖/‖I‖ = %.3g", what, e)
+			}
 		}
 	}
 }
