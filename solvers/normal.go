@@ -6,6 +6,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack"
+	"gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 )
@@ -34,7 +35,9 @@ import (
 // where G is the Gram matrix and rĉond₁(G) = 1/κ̂₁(G) is LAPACK's xPOCON
 // estimate from the Cholesky factor (Hager–Higham estimator, within a small
 // factor of the true κ₁ in practice: Higham, Accuracy and Stability of
-// Numerical Algorithms, 2002, ch. 15). So Normal answers only while the normal
+// Numerical Algorithms, 2002, ch. 15), computed with plain triangular
+// solves where xPOCON scales them against overflow; an overflow there
+// counts as κ̂₁ = ∞. So Normal answers only while the normal
 // equations still deliver about half of the digits. Since κ₂(G) = κ₂(X)² and
 // κ₂(G)/m ≤ κ₁(G) ≤ m·κ₂(G), it always answers when κ₂(X) ≤ u^(−1/4)/√m and
 // refuses once κ₂(X) ≳ √(3m)·u^(−1/4), u^(−1/4) ≈ 9.7·10³: its error, about
@@ -95,14 +98,13 @@ func (s *Normal) minNorm(A, b blas64.General) (*mat.Dense, Report, error) {
 	} else {
 		blas64.Syrk(blas.NoTrans, 1, A, 0, G)
 	}
-	work := make([]float64, 3*k)
-	anorm := lapack64.Lansy(lapack.MaxColumnSum, G, work)
+	anorm := lapack64.Lansy(lapack.MaxColumnSum, G, make([]float64, k))
 	R, ok := lapack64.Potrf(G)
 	if !ok {
 		return nil, Report{}, refusal(s.Name(), ErrIllConditioned,
 			"the Cholesky factorization of the Gram matrix failed: X is rank-deficient or κ(X)²·u ≳ 1; use qr, svd or cod")
 	}
-	rcond := lapack64.Pocon(G, anorm, work, make([]int, k))
+	rcond := gramRCond(R, anorm)
 	rep := Report{Cond: math.Sqrt(1 / rcond)}
 	if !(rcond >= normalMinRCond) {
 		return nil, rep, refusal(s.Name(), ErrIllConditioned,
@@ -114,7 +116,7 @@ func (s *Normal) minNorm(A, b blas64.General) (*mat.Dense, Report, error) {
 	W := out.RawMatrix()
 	if tall {
 		// W = (RᵀR)⁻¹·XᵀB.
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1, A, b, 0, W)
+		mulTransTo(W, A, b)
 		lapack64.Potrs(R, W)
 		return out, rep, nil
 	}
@@ -124,6 +126,45 @@ func (s *Normal) minNorm(A, b blas64.General) (*mat.Dense, Report, error) {
 		copy(c.Data[i*m:(i+1)*m], b.Data[i*b.Stride:i*b.Stride+m])
 	}
 	lapack64.Potrs(R, c)
-	blas64.Gemm(blas.Trans, blas.NoTrans, 1, A, c, 0, W)
+	mulTransTo(W, A, c)
 	return out, rep, nil
+}
+
+// gramRCond returns 1/κ̂₁(G) for the symmetric positive definite m×m
+// G = UᵀU, given its Cholesky factor U and ‖G‖₁: the Hager–Higham estimate
+// of ‖G⁻¹‖₁ (LAPACK's Dlacn2, a lower bound of it) times ‖G‖₁, as LAPACK's
+// Dpocon computes it, whose triangular solves Dlatrs guards against
+// overflow with a slow column-by-column scaling. Here the solves are plain
+// (Dtrsv): G comes from scaled data (max|X_ij| < 1), and a solve whose
+// result is not finite can only mean κ₁(G) beyond any threshold, so it
+// returns 0 (κ̂ = ∞). Otherwise the estimate is Dpocon's up to rounding.
+func gramRCond(u blas64.Triangular, anorm float64) float64 {
+	m := u.N
+	if anorm == 0 {
+		return 0
+	}
+	var (
+		impl  gonum.Implementation
+		est   float64
+		kase  int
+		isave [3]int
+		v     = make([]float64, m)
+		x     = blas64.Vector{N: m, Inc: 1, Data: make([]float64, m)}
+		isgn  = make([]int, m)
+	)
+	for {
+		est, kase = impl.Dlacn2(m, v, x.Data, isgn, est, kase, &isave)
+		if kase == 0 {
+			if est == 0 {
+				return 0
+			}
+			return (1 / est) / anorm
+		}
+		// x ← G⁻¹·x = U⁻¹·U⁻ᵀ·x (G⁻¹ is symmetric: kase 1 and 2 alike).
+		blas64.Trsv(blas.Trans, u, x)
+		blas64.Trsv(blas.NoTrans, u, x)
+		if _, bad := maxAbsFinite(x.Data); bad >= 0 {
+			return 0
+		}
+	}
 }

@@ -36,8 +36,8 @@ import (
 //	κ̂₁(G)·u > √u,  i.e.  κ̂₁(G) > 2^26.5 ≈ 9.5·10⁷,
 //
 // where κ̂₁(G) is LAPACK's estimate of the 1-norm condition number (Dpocon,
-// Hager–Higham), which lies within a factor p of κ₂(G) and is usually much
-// closer. The rule answers only when about half the digits or more are
+// Hager–Higham; see Normal for how it is computed here), which lies within
+// a factor p of κ₂(G) and is usually much closer. The rule answers only when about half the digits or more are
 // correct, the same rule as the "normal" solver. λ = 0 is accepted: the
 // answer is then X⁺y for an X of full column rank and modest condition; a
 // wide X (p > n) at λ = 0 has a singular G and is always refused.
@@ -112,7 +112,7 @@ func ridgeByPrimalCholesky(name string, X, Y *mat.Dense, lambda float64) (*mat.D
 	_, p := X.Dims()
 	_, k := Y.Dims()
 	W := mat.NewDense(p, k, nil)
-	W.Mul(X.T(), Y)
+	mulTransTo(W.RawMatrix(), X.RawMatrix(), Y.RawMatrix())
 	lapack64.Potrs(chol, W.RawMatrix())
 	return W, rep, nil
 }
@@ -156,8 +156,7 @@ func ridgeGramCholesky(name string, X *mat.Dense, ofColumns bool, lambda float64
 		trace += g.Data[i*m+i]
 		g.Data[i*m+i] += lambda
 	}
-	work := make([]float64, 3*m)
-	anorm := lapack64.Lansy(lapack.MaxColumnSum, g, work)
+	anorm := lapack64.Lansy(lapack.MaxColumnSum, g, make([]float64, m))
 	chol, ok := lapack64.Potrf(g)
 	if !ok {
 		return chol, 0, refusal(name, ErrIllConditioned, "the Cholesky factorization of %s (%d×%d) failed: not numerically positive definite", what, m, m)
@@ -169,12 +168,25 @@ func ridgeGramCholesky(name string, X *mat.Dense, ofColumns bool, lambda float64
 			return chol, bound, nil
 		}
 	}
-	rcond := lapack64.Pocon(g, anorm, work, make([]int, m))
+	rcond := gramRCond(chol, anorm)
 	if !(rcond >= ridgeMinRCond) {
 		return chol, 1 / rcond, refusal(name, ErrIllConditioned,
 			"estimated κ₁(%s) = %.3g exceeds 1/√u ≈ %.3g: fewer than half the digits would be correct", what, 1/rcond, 1/ridgeMinRCond)
 	}
 	return chol, 1 / rcond, nil
+}
+
+// mulTransTo sets the p×k W to XᵀY for the n×p X and n×k Y, by a
+// matrix-vector product when k = 1 (a packed matrix product would copy all
+// of X for one column).
+func mulTransTo(w, x, y blas64.General) {
+	if y.Cols == 1 {
+		blas64.Gemv(blas.Trans, 1, x,
+			blas64.Vector{N: y.Rows, Inc: y.Stride, Data: y.Data}, 0,
+			blas64.Vector{N: w.Rows, Inc: w.Stride, Data: w.Data})
+		return
+	}
+	blas64.Gemm(blas.Trans, blas.NoTrans, 1, x, y, 0, w)
 }
 
 // ridgeColumnOf returns the vector v as an n×1 matrix in fresh storage.

@@ -95,6 +95,6 @@ func ridgeByDualCholesky(name string, X, Y *mat.Dense, lambda float64) (*mat.Den
 	_, p := X.Dims()
 	_, k := Y.Dims()
 	W := mat.NewDense(p, k, nil)
-	W.Mul(X.T(), Y)
+	mulTransTo(W.RawMatrix(), X.RawMatrix(), Y.RawMatrix())
 	return W, rep, nil
 }
