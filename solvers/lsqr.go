@@ -129,9 +129,12 @@ const (
 func krylovCap(n, p int) int { return 4*min(n, p) + 20 }
 
 // lsProblem is the scaled problem of a task seen through BLAS: the n×p X, y,
-// and the ridge penalty λ (0 for min-norm).
+// and the ridge penalty λ (0 for min-norm). When op is set the matrix is op,
+// an operator that is never formed, and X, normXF are unused (LSQR needs
+// neither; sketch.go's preconditioned X·N is one).
 type lsProblem struct {
 	X      blas64.General
+	op     lsOperator
 	y      []float64
 	n, p   int
 	lambda float64
@@ -162,12 +165,12 @@ func newLSProblem(t *task) *lsProblem {
 // α_{i+1}. Each right-hand side is one Dgemv with beta = −α_i (−β_{i+1}):
 // X is read once per product and no workspace is needed.
 func (lp *lsProblem) golubKahanStep(u, v []float64, alpha float64) (beta, alphaNext float64) {
-	blas64.Gemv(blas.NoTrans, 1, lp.X, vec(v), -alpha, vec(u))
+	lp.mulAdd(false, v, -alpha, u)
 	beta = nrm2(u)
 	if beta > 0 {
 		blas64.Scal(1/beta, vec(u))
 	}
-	blas64.Gemv(blas.Trans, 1, lp.X, vec(u), -beta, vec(v))
+	lp.mulAdd(true, u, -beta, v)
 	alphaNext = nrm2(v)
 	if alphaNext > 0 {
 		blas64.Scal(1/alphaNext, vec(v))
@@ -175,15 +178,32 @@ func (lp *lsProblem) golubKahanStep(u, v []float64, alpha float64) (beta, alphaN
 	return beta, alphaNext
 }
 
-// mulX sets dst = X·v.
-func (lp *lsProblem) mulX(dst, v []float64) {
-	blas64.Gemv(blas.NoTrans, 1, lp.X, vec(v), 0, vec(dst))
+// lsOperator is an n×p matrix A known by its products.
+type lsOperator interface {
+	// mulVec sets dst = A·x + beta·dst, or Aᵀ·x + beta·dst when trans;
+	// with beta = 0 the input dst is not read.
+	mulVec(trans bool, x []float64, beta float64, dst []float64)
 }
 
-// mulXT sets dst = Xᵀ·u.
-func (lp *lsProblem) mulXT(dst, u []float64) {
-	blas64.Gemv(blas.Trans, 1, lp.X, vec(u), 0, vec(dst))
+// mulAdd sets dst = X·x + beta·dst, or Xᵀ·x + beta·dst when trans (X is
+// op when set); with beta = 0 the input dst is not read.
+func (lp *lsProblem) mulAdd(trans bool, x []float64, beta float64, dst []float64) {
+	if lp.op != nil {
+		lp.op.mulVec(trans, x, beta, dst)
+		return
+	}
+	tA := blas.NoTrans
+	if trans {
+		tA = blas.Trans
+	}
+	blas64.Gemv(tA, 1, lp.X, vec(x), beta, vec(dst))
 }
+
+// mulX sets dst = X·v.
+func (lp *lsProblem) mulX(dst, v []float64) { lp.mulAdd(false, v, 0, dst) }
+
+// mulXT sets dst = Xᵀ·u.
+func (lp *lsProblem) mulXT(dst, u []float64) { lp.mulAdd(true, u, 0, dst) }
 
 // stopRule is the stopping rule of the LSQR doc comment.
 func stopRule(tol, normX, normY, normR, normXTr, normW float64) bool {
@@ -233,9 +253,13 @@ func (lp *lsProblem) certify(name string, w []float64, sigmaMin2 float64) (float
 // which for λ > 0 is ridge regression and for λ = 0 plain min-norm LSQR.
 func dampedLSQR(name string, t *task) (*mat.VecDense, Report, error) {
 	lp := newLSProblem(t)
-	n, p := lp.n, lp.p
-	tol := t.cfg.tolOr(defaultIterTol)
-	maxIter := t.cfg.maxIterOr(krylovCap(n, p))
+	return lsqrRun(name, lp, t.cfg.tolOr(defaultIterTol), t.cfg.maxIterOr(krylovCap(lp.n, lp.p)))
+}
+
+// lsqrRun is dampedLSQR on lp, with the tolerance tol and at most maxIter
+// iterations.
+func lsqrRun(name string, lp *lsProblem, tol float64, maxIter int) (*mat.VecDense, Report, error) {
+	p := lp.p
 	damp := math.Sqrt(lp.lambda)
 	damp2 := lp.lambda
 

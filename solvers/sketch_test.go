@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/minnorm/lstsq/internal/problem"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -316,6 +317,82 @@ func BenchmarkSketch(b *testing.B) {
 					}
 					b.ReportMetric(float64(its), "iterations")
 				})
+			}
+		}
+	}
+}
+
+// TestPrecondOp checks the operator A = X·N (tall) or Nᵀ·X (wide) against A
+// formed by naive loops, for both products, beta = 0 (with junk in dst,
+// which must not be read) and beta ≠ 0, on odd sizes and padded strides.
+func TestPrecondOp(t *testing.T) {
+	rng := problem.New(11)
+	padded := func(r, c int) blas64.General { // stride c + 3, junk in the padding
+		g := blas64.General{Rows: r, Cols: c, Stride: c + 3, Data: make([]float64, r*(c+3))}
+		for i := range g.Data {
+			g.Data[i] = rng.NormFloat64()
+		}
+		return g
+	}
+	at := func(g blas64.General, i, j int) float64 { return g.Data[i*g.Stride+j] }
+	for _, tall := range []bool{true, false} {
+		const k, r, m = 7, 5, 13 // X is m×k (tall) or k×m (wide); N is k×r
+		X := padded(m, k)
+		if !tall {
+			X = padded(k, m)
+		}
+		N := padded(k, r)
+		op := newPrecondOp(X, N, tall)
+		rows, cols := op.dims()
+		if tall && (rows != m || cols != r) || !tall && (rows != r || cols != m) {
+			t.Fatalf("tall=%v: dims %d×%d", tall, rows, cols)
+		}
+		A := make([][]float64, rows) // the naive A
+		for i := range A {
+			A[i] = make([]float64, cols)
+			for j := range A[i] {
+				for l := 0; l < k; l++ {
+					if tall {
+						A[i][j] += at(X, i, l) * at(N, l, j)
+					} else {
+						A[i][j] += at(N, l, i) * at(X, l, j)
+					}
+				}
+			}
+		}
+		for _, trans := range []bool{false, true} {
+			for _, beta := range []float64{0, -0.75} {
+				lenX, lenY := cols, rows
+				if trans {
+					lenX, lenY = rows, cols
+				}
+				x, dst := make([]float64, lenX), make([]float64, lenY)
+				for i := range x {
+					x[i] = rng.NormFloat64()
+				}
+				want := make([]float64, lenY)
+				for i := range dst {
+					dst[i] = rng.NormFloat64()
+					if beta == 0 {
+						dst[i] = math.NaN()
+					}
+					for j := range x {
+						if trans {
+							want[i] += A[j][i] * x[j]
+						} else {
+							want[i] += A[i][j] * x[j]
+						}
+					}
+					if beta != 0 {
+						want[i] += beta * dst[i]
+					}
+				}
+				op.mulVec(trans, x, beta, dst)
+				for i := range want {
+					if math.Abs(dst[i]-want[i]) > 1e-12*(1+math.Abs(want[i])) {
+						t.Fatalf("tall=%v trans=%v beta=%g: entry %d = %g, want %g", tall, trans, beta, i, dst[i], want[i])
+					}
+				}
 			}
 		}
 	}
