@@ -35,7 +35,11 @@ const minParallelGemv = 1 << 17
 //
 // Each entry of y is a dot product of length k (k = n for A·x, m for Aᵀ·x)
 // summed in a different order from gonum's and with fused multiply-adds;
-// both satisfy |ŷ − y| ≤ γ_{k+2}·(|alpha|·|op(A)|·|x| + |beta|·|y|).
+// both satisfy |ŷ − y| ≤ γ_{k+2}·(|alpha|·|op(A)|·|x| + |beta|·|y|)
+// (Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., §3.1).
+// The blocks of y are aligned to the kernels' blocks and each entry goes
+// through the same operations wherever it falls, so the result does not
+// depend on GOMAXPROCS.
 func (impl Implementation) Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
 	// With alpha = 0 and beta = 1 gonum checks every argument and returns.
 	impl.Implementation.Dgemv(tA, m, n, 0, a, lda, x, incX, 1, y, incY)
@@ -78,11 +82,11 @@ func gemvN(m, n int, alpha float64, a []float64, lda int, x []float64, incX int,
 		x = gather(n, x, incX, *buf)
 	}
 	g := gemv{m: m, n: n, alpha: alpha, beta: beta, a: a, lda: lda, x: x, incX: 1, y: y, ky: start(m, incY), incY: incY}
-	if gemvWorkers(m, n, 4) == 1 {
-		g.rows(0, m)
+	if workers := gemvWorkers(m, n, 4); workers > 1 {
+		split(m, 4, workers, g.rows)
 		return
 	}
-	split(m, 4, g.rows)
+	g.rows(0, m)
 }
 
 // rows computes entries lo to hi−1 of y = alpha·A·x + beta·y.
@@ -100,11 +104,11 @@ func gemvT(m, n int, alpha float64, a []float64, lda int, x []float64, incX int,
 		defer vectors.Put(buf)
 		g.ys = (*buf)[:n]
 	}
-	if gemvWorkers(n, m, 8) == 1 {
-		g.cols(0, n)
+	if workers := gemvWorkers(n, m, 8); workers > 1 {
+		split(n, 8, workers, g.cols)
 		return
 	}
-	split(n, 8, g.cols)
+	g.cols(0, n)
 }
 
 // cols computes entries lo to hi−1 of y = alpha·Aᵀ·x + beta·y.
@@ -138,11 +142,10 @@ func gemvWorkers(size, other, align int) int {
 	return max(1, min(runtime.GOMAXPROCS(0), size/align))
 }
 
-// split calls do(lo, hi) on gemvWorkers blocks that cover [0, size), each a
-// multiple of align long but the last, in parallel; the calling goroutine
+// split calls do(lo, hi) on up to workers blocks that cover [0, size), each
+// a multiple of align long but the last, in parallel; the calling goroutine
 // takes the last block.
-func split(size, align int, do func(lo, hi int)) {
-	workers := max(1, min(runtime.GOMAXPROCS(0), size/align))
+func split(size, align, workers int, do func(lo, hi int)) {
 	block := ((size+workers-1)/workers + align - 1) / align * align
 	var wg sync.WaitGroup
 	lo := 0
