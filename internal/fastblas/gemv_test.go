@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
@@ -232,6 +233,44 @@ func TestDgemvSplitInvariant(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestDgemvConcurrent runs strided products, which borrow buffers from a
+// shared pool, and parallel ones from several goroutines at once (run it
+// with -race) and checks each against the same product run alone: Dgemv is
+// deterministic, so the bits must match.
+func TestDgemvConcurrent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	const m, n = 400, 500
+	a := newMatrix(rng, m, n, 1)
+	x, y0 := vector(rng, max(m, n), 2), vector(rng, max(m, n), -3)
+	want := make(map[blas.Transpose][]float64)
+	for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+		want[tA] = append([]float64(nil), y0...)
+		Implementation{}.Dgemv(tA, m, n, 1.5, a.data, a.stride, x, 2, 0.5, want[tA], -3)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tA := []blas.Transpose{blas.NoTrans, blas.Trans}[w%2]
+			for range 10 {
+				y := append([]float64(nil), y0...)
+				Implementation{}.Dgemv(tA, m, n, 1.5, a.data, a.stride, x, 2, 0.5, y, -3)
+				if !sameBits(y, want[tA]) {
+					errs <- fmt.Sprintf("goroutine %d, tA=%c: other bits than alone", w, tA)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for msg := range errs {
+		t.Error(msg)
+	}
 }
 
 // TestDgemvNaN puts a NaN, an infinity or a zero-times-infinity in every
