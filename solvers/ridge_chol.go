@@ -176,18 +176,36 @@ func ridgeGramCholesky(name string, X *mat.Dense, ofColumns bool, lambda float64
 	return chol, 1 / rcond, nil
 }
 
-// mulTransTo sets the p×k W to XᵀY for the n×p X and n×k Y, by a
-// matrix-vector product when k = 1 (a packed matrix product would copy all
-// of X for one column).
+// mulTransTo sets the p×k W to XᵀY for the n×p X and n×k Y. For one
+// right-hand side it uses matrix-vector products (a packed matrix product
+// would copy all of X for one column) over blocks of mulTransBlock rows,
+// adding the blocks' partial sums: blocked summation, whose error bound
+// grows like (b + n/b)·u instead of n·u (Higham, Accuracy and Stability of
+// Numerical Algorithms, 2002, §4.2), as the packed product's kc-deep blocks
+// give it.
 func mulTransTo(w, x, y blas64.General) {
-	if y.Cols == 1 {
-		blas64.Gemv(blas.Trans, 1, x,
-			blas64.Vector{N: y.Rows, Inc: y.Stride, Data: y.Data}, 0,
-			blas64.Vector{N: w.Rows, Inc: w.Stride, Data: w.Data})
+	if y.Cols != 1 {
+		blas64.Gemm(blas.Trans, blas.NoTrans, 1, x, y, 0, w)
 		return
 	}
-	blas64.Gemm(blas.Trans, blas.NoTrans, 1, x, y, 0, w)
+	n, p := x.Rows, x.Cols
+	wv := blas64.Vector{N: p, Inc: w.Stride, Data: w.Data}
+	part := blas64.Vector{N: p, Inc: 1, Data: make([]float64, p)}
+	for r := 0; r < n; r += mulTransBlock {
+		rows := min(mulTransBlock, n-r)
+		xb := blas64.General{Rows: rows, Cols: p, Stride: x.Stride, Data: x.Data[r*x.Stride:]}
+		yb := blas64.Vector{N: rows, Inc: y.Stride, Data: y.Data[r*y.Stride:]}
+		if r == 0 {
+			blas64.Gemv(blas.Trans, 1, xb, yb, 0, wv)
+			continue
+		}
+		blas64.Gemv(blas.Trans, 1, xb, yb, 0, part)
+		blas64.Axpy(1, part, wv)
+	}
 }
+
+// mulTransBlock is the block length of the summation in mulTransTo.
+const mulTransBlock = 256
 
 // ridgeColumnOf returns the vector v as an n×1 matrix in fresh storage.
 func ridgeColumnOf(v *mat.VecDense) *mat.Dense {
