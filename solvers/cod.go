@@ -30,9 +30,10 @@ import (
 //
 // The pivoted QR is level-2 heavy (half its flops are matrix–vector products
 // over the not yet updated trailing columns), unlike the blocked unpivoted QR
-// and LQ. So when X is rectangular, by a ratio of at least codReduceRatio, it
-// is first reduced to a square triangle by an unpivoted factorization, as
-// LAPACK's xGELSS and xGELSD do before the SVD, and M is that triangle:
+// and LQ. So a wide X, and with the OpenBLAS backend a very tall one (see
+// codTallRatio), is first reduced to a square triangle by an unpivoted
+// factorization, as LAPACK's xGELSS and xGELSD do before the SVD, and M is
+// that triangle:
 //
 //	tall, n > p:  X = Q₀·R₀ (Q₀ n×p orthonormal columns, R₀ p×p),  X⁺ = R₀⁺·Q₀ᵀ,
 //	wide, n < p:  X = L₀·Q₀ (Q₀ n×p orthonormal rows, L₀ n×n),     X⁺ = Q₀ᵀ·L₀⁺.
@@ -41,8 +42,7 @@ import (
 // (wide): for the wide case with G = Q₀ᵀL₀⁺, X·G·X = L₀L₀⁺L₀Q₀ = X,
 // G·X·G = Q₀ᵀL₀⁺L₀L₀⁺ = G, X·G = L₀L₀⁺ and G·X = Q₀ᵀ(L₀⁺L₀)Q₀ are symmetric;
 // the tall case is its transpose. The same identities hold for the rank-r
-// truncation of R₀ or L₀, which is what steps 1–3 compute. Otherwise (n = p,
-// or a ratio below codReduceRatio) M = X.
+// truncation of R₀ or L₀, which is what steps 1–3 compute. Otherwise M = X.
 //
 // # Rank cut-off
 //
@@ -104,14 +104,24 @@ import (
 // COD implements Pseudoinverter, MultiSolver and Reporter (Rank = r).
 type COD struct {
 	cfg   config
-	ratio float64 // the reduction's aspect ratio; 0: codReduceRatio (tests force others)
+	ratio float64 // the reduction's aspect ratio, tall and wide; 0: the default (tests force others)
 }
 
-// codReduceRatio is the aspect ratio max(n, p)/min(n, p) from which COD
-// first reduces a rectangular X to a square triangle (see COD), chosen by
-// measurement (BenchmarkCODReduce): the reduction costs a blocked QR or LQ
-// and saves the pivoted QR of the extra rows or columns.
-const codReduceRatio = 1.25
+// codTallRatio returns the aspect ratio n/p from which COD reduces a tall X
+// to the triangle R₀ of its QR factorization (see COD). Measured with
+// BenchmarkCODReduce (one thread, 500 ≤ p ≤ 1000): in the pure-Go build the
+// pivoted QR of X itself was never slower, up to n/p = 8 (gonum's Geqrf on
+// row-major storage gains little over pivotedQR there), so it never reduces;
+// with OpenBLAS the reduction was as fast at n/p = 2 and 12–17% faster at 4
+// and 8. A wide X is always reduced: without it step 3 would be a second
+// full factorization, of the p×n [R₁₁ R₁₂]ᵀ, where the reduction costs one
+// LQ and makes step 3 vanish at full rank.
+func codTallRatio() float64 {
+	if Backend() == "openblas" {
+		return 4
+	}
+	return math.Inf(1)
+}
 
 // codBlock is the panel width of pivotedQR: the number of columns whose
 // updates are deferred into one matrix–matrix product.
@@ -165,21 +175,21 @@ func (s *COD) core(t *task) (*mat.VecDense, Report, error) {
 // of X) and B.
 func (s *COD) minNorm(a *mat.Dense, B *blas64.General) (*mat.Dense, int) {
 	n, p := a.Dims()
-	ratio := s.ratio
-	if ratio == 0 {
-		ratio = codReduceRatio
+	tall, wide := codTallRatio(), 1.0
+	if s.ratio != 0 {
+		tall, wide = s.ratio, s.ratio
 	}
-	return codMinNorm(a.RawMatrix(), B, s.rcond(n, p), ratio)
+	return codMinNorm(a.RawMatrix(), B, s.rcond(n, p), tall, wide)
 }
 
-// codMinNorm is minNorm with the cut-off rcond, reducing X to a triangle
-// when its aspect ratio is at least ratio (+Inf: never).
-func codMinNorm(A blas64.General, B *blas64.General, rcond, ratio float64) (*mat.Dense, int) {
+// codMinNorm is minNorm with the cut-off rcond, reducing a tall X to a
+// triangle when n ≥ tall·p and a wide one when p ≥ wide·n (+Inf: never).
+func codMinNorm(A blas64.General, B *blas64.General, rcond, tall, wide float64) (*mat.Dense, int) {
 	n, p := A.Rows, A.Cols
 	switch {
-	case float64(n) >= ratio*float64(p):
+	case n > p && float64(n) >= tall*float64(p):
 		return codTall(A, B, rcond)
-	case float64(p) >= ratio*float64(n):
+	case p > n && float64(p) >= wide*float64(n):
 		return codWide(A, B, rcond)
 	}
 	// M = X, held transposed: in place when square.

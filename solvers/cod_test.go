@@ -187,33 +187,29 @@ func TestCODPathsPlanted(t *testing.T) {
 	}
 }
 
-// TestCODReduceThreshold checks the default solver on aspect ratios just
-// below, at and just above codReduceRatio, tall and wide, full rank and
-// rank-deficient, against the planted solution, and that the forced paths
-// agree with it there to within the same tolerance.
+// TestCODReduceThreshold checks the default solver on the shapes where its
+// choice of path changes: tall X with n/p just below, at and just above the
+// OpenBLAS build's codTallRatio, and X one column wider or taller than
+// square; full rank and rank-deficient, against the planted solution, and
+// the forced paths on the same problems.
 func TestCODReduceThreshold(t *testing.T) {
-	const short = 20
+	const short = 10
 	seed := uint64(300)
-	for _, long := range []int{int(codReduceRatio*short) - 1, int(codReduceRatio * short), int(codReduceRatio*short) + 1} {
-		for _, tall := range []bool{true, false} {
-			n, p := long, short
-			if !tall {
-				n, p = short, long
-			}
-			for _, rank := range []int{short, short - 3} {
-				seed++
-				pl := problem.NewPlanted(problem.New(seed), n, p, problem.GeometricSpectrum(rank, 1e4), 0.5)
-				tol := directBackwardTol(pl)
-				what := fmt.Sprintf("seed %d", seed)
-				directCheckSolve(t, NewCOD(), pl, tol, what)
-				for name, s := range codPaths() {
-					w, rep, err := s.SolveReport(pl.X, pl.Y)
-					if err != nil {
-						t.Fatalf("%s %s: %v", name, what, err)
-					}
-					if e := directRelErr(w, pl.W); rep.Rank != rank || e > tol {
-						t.Errorf("%s %s %#v: rank %d, relative error %.3g; want rank %d, error ≤ %.3g", name, what, pl, rep.Rank, e, rank, tol)
-					}
+	for _, sh := range [][2]int{{4*short - 1, short}, {4 * short, short}, {4*short + 1, short}, {short, short + 1}, {short + 1, short}} {
+		n, p := sh[0], sh[1]
+		for _, rank := range []int{short, short - 3} {
+			seed++
+			pl := problem.NewPlanted(problem.New(seed), n, p, problem.GeometricSpectrum(rank, 1e4), 0.5)
+			tol := directBackwardTol(pl)
+			what := fmt.Sprintf("seed %d", seed)
+			directCheckSolve(t, NewCOD(), pl, tol, what)
+			for name, s := range codPaths() {
+				w, rep, err := s.SolveReport(pl.X, pl.Y)
+				if err != nil {
+					t.Fatalf("%s %s: %v", name, what, err)
+				}
+				if e := directRelErr(w, pl.W); rep.Rank != rank || e > tol {
+					t.Errorf("%s %s %#v: rank %d, relative error %.3g; want rank %d, error ≤ %.3g", name, what, pl, rep.Rank, e, rank, tol)
 				}
 			}
 		}
