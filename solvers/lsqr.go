@@ -151,7 +151,7 @@ func newLSProblem(t *task) *lsProblem {
 	}
 	return &lsProblem{
 		X: X, y: y, n: n, p: p, lambda: t.lambda,
-		normXF: mat.Norm(t.X, 2), // the Frobenius norm of the matrix
+		normXF: frobNorm(X),
 		normY:  nrm2(y),
 	}
 }
@@ -336,6 +336,21 @@ func lsqrRun(name string, lp *lsProblem, tol float64, maxIter int) (*mat.VecDens
 }
 
 func vec(s []float64) blas64.Vector { return blas64.Vector{N: len(s), Inc: 1, Data: s} }
+
+// frobNorm returns ‖X‖_F like nrm2 (whose proof holds for any order of the
+// sum): the plain sum of squares, row by row, with mat.Norm's scaled sum as
+// the fallback.
+func frobNorm(X blas64.General) float64 {
+	sum := 0.0
+	for i := 0; i < X.Rows; i++ {
+		row := vec(X.Data[i*X.Stride : i*X.Stride+X.Cols])
+		sum += blas64.Dot(row, row)
+	}
+	if sum >= nrm2Floor && sum <= math.MaxFloat64 {
+		return math.Sqrt(sum)
+	}
+	return mat.Norm(denseOf(X), 2) // the Frobenius norm of the matrix
+}
 
 // nrm2Floor is the smallest sum of squares nrm2 trusts; see nrm2.
 const nrm2Floor = 0x1p-900

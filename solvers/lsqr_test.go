@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -141,20 +142,24 @@ func TestIterEdgeCases(t *testing.T) {
 	}
 }
 
+// nrm2Exact is ‖s‖₂ from the sum of squares in math/big (exact at 2200
+// bits), rounded once.
+func nrm2Exact(s []float64) float64 {
+	sum := new(big.Float).SetPrec(2200)
+	for _, x := range s {
+		bx := new(big.Float).SetPrec(2200).SetFloat64(x)
+		sum.Add(sum, bx.Mul(bx, bx))
+	}
+	r, _ := sum.Sqrt(sum).Float64()
+	return r
+}
+
 // TestNrm2 checks the fast nrm2 against an exact oracle (the sum of squares
 // in math/big, then one rounding of its square root) on vectors whose sum of
 // squares overflows, underflows, is subnormal, or is ordinary, with odd
 // lengths: the error must stay within Dnrm2's bound, (m + 2)·u relative.
 func TestNrm2(t *testing.T) {
-	exact := func(s []float64) float64 {
-		sum := new(big.Float).SetPrec(2200)
-		for _, x := range s {
-			bx := new(big.Float).SetPrec(2200).SetFloat64(x)
-			sum.Add(sum, bx.Mul(bx, bx))
-		}
-		r, _ := sum.Sqrt(sum).Float64()
-		return r
-	}
+	exact := nrm2Exact
 	rng := rand.New(rand.NewPCG(5, 7))
 	for _, scale := range []float64{1, 0x1p-520, 0x1p-480, 0x1p-1060, 0x1p480, 0x1p520, 0x1p1000} {
 		for _, m := range []int{1, 3, 17, 1001} {
@@ -188,5 +193,30 @@ func TestNrm2(t *testing.T) {
 	}
 	if got := nrm2([]float64{1, math.NaN()}); !math.IsNaN(got) {
 		t.Errorf("nrm2(1, NaN) = %g, want NaN", got)
+	}
+}
+
+// TestFrobNorm checks frobNorm against the exact oracle of TestNrm2 on a
+// padded 3×4 view (the padding, huge, must not count) at scales where the
+// plain sum overflows or underflows, and on the zero matrix.
+func TestFrobNorm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 1))
+	for _, scale := range []float64{1, 0x1p-600, 0x1p600} {
+		X := blas64.General{Rows: 3, Cols: 4, Stride: 6, Data: make([]float64, 18)}
+		var entries []float64
+		for i := range X.Data {
+			X.Data[i] = 0x1p1000 // padding
+			if i%6 < 4 {
+				X.Data[i] = scale * rng.NormFloat64()
+				entries = append(entries, X.Data[i])
+			}
+		}
+		got, want := frobNorm(X), nrm2Exact(entries)
+		if math.Abs(got-want) > 14*0x1p-53*want {
+			t.Errorf("scale %g: frobNorm = %.17g, exact %.17g", scale, got, want)
+		}
+	}
+	if got := frobNorm(blas64.General{Rows: 2, Cols: 2, Stride: 2, Data: make([]float64, 4)}); got != 0 {
+		t.Errorf("frobNorm(0) = %g", got)
 	}
 }
