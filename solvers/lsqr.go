@@ -225,6 +225,12 @@ func (lp *lsProblem) certify(name string, w []float64, sigmaMin2 float64) (float
 	if lp.lambda != 0 {
 		blas64.Axpy(-lp.lambda, vec(w), vec(g))
 	}
+	return lp.certifyResidual(name, w, r, g, sigmaMin2)
+}
+
+// certifyResidual is certify with r = y − X·w and g = Xᵀr − λw already
+// computed.
+func (lp *lsProblem) certifyResidual(name string, w, r, g []float64, sigmaMin2 float64) (float64, error) {
 	normW := nrm2(w)
 	normR := math.Hypot(nrm2(r), math.Sqrt(lp.lambda)*normW)
 	normG := nrm2(g)

@@ -243,13 +243,16 @@ func (s *Sketch) core(t *task) (*mat.VecDense, Report, error) {
 	lp := newLSProblem(t)
 	Nr := N.RawMatrix()
 	w := make([]float64, p)
-	res := append([]float64(nil), lp.y...) // r₀ = y − X·0
+	// res and g are y − X·w and Xᵀ·res for the current w (w₀ = 0), for
+	// the refinement test and the certificate.
+	res := append([]float64(nil), lp.y...)
 	g := make([]float64, p)
+	lp.mulXT(g, res)
 	rhs := make([]float64, ar)
 	delta := make([]float64, p)
 	normR := lp.normY
 	certify := func() error {
-		_, err := lp.certify(name, w, sigma2)
+		_, err := lp.certifyResidual(name, w, res, g, sigma2)
 		if err == nil || sharpened {
 			return err
 		}
@@ -260,7 +263,7 @@ func (s *Sketch) core(t *task) (*mat.VecDense, Report, error) {
 			return err
 		}
 		sigma2 = lo * lo / (normN * normN)
-		_, err = lp.certify(name, w, sigma2)
+		_, err = lp.certifyResidual(name, w, res, g, sigma2)
 		return err
 	}
 	for run := 0; run < sketchMaxRuns; run++ {
