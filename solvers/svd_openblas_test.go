@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/lapack"
 	"gonum.org/v1/gonum/lapack/gonum"
+	"gonum.org/v1/gonum/mat"
+	lapacknetlib "gonum.org/v1/netlib/lapack/netlib"
 )
 
 // The oracle of these tests is gonum's native, row-major LAPACK: svdColMajor
@@ -332,4 +334,77 @@ func TestSVDColMajorBidiagonal(t *testing.T) {
 			colMajorCompare(t, fmt.Sprintf("%d×%d: %s", m, n, c.name), got, c.want, c.r, c.c, c.ld, tol)
 		}
 	}
+}
+
+// TestSVDColMajorSingularValues checks svdColMajor's Dbdsqr without vectors
+// (LAPACK's dqds) against gonum's: the same singular values, largest first,
+// to a few ulps of each (dqds has high relative accuracy, Fernando & Parlett
+// 1994), on random and strongly graded bidiagonals of either kind.
+func TestSVDColMajorSingularValues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 8))
+	native, cm := gonum.Implementation{}, svdColMajor{}
+	for _, n := range []int{1, 2, 3, 10, 57, 200} {
+		for _, graded := range []bool{false, true} {
+			d, e := make([]float64, n), make([]float64, max(1, n-1))
+			for i := range d {
+				d[i] = rng.NormFloat64()
+				if graded {
+					d[i] *= math.Pow(1e-3, float64(i))
+				}
+			}
+			for i := 0; i < n-1; i++ {
+				e[i] = rng.NormFloat64()
+				if graded {
+					e[i] *= math.Pow(1e-3, float64(i)+0.5)
+				}
+			}
+			for _, uplo := range []blas.Uplo{blas.Upper, blas.Lower} {
+				var sv [2][]float64
+				for i, impl := range []svdLapacker{native, cm} {
+					sv[i] = append([]float64(nil), d...)
+					ee := append([]float64(nil), e...)
+					if !impl.Dbdsqr(uplo, n, 0, 0, 0, sv[i], ee, nil, 1, nil, 1, nil, 1, make([]float64, 4*n)) {
+						t.Fatalf("n=%d graded=%v uplo=%c: implementation %d did not converge", n, graded, uplo, i)
+					}
+				}
+				for j := range sv[0] {
+					if j > 0 && !(sv[1][j] <= sv[1][j-1]) {
+						t.Errorf("n=%d graded=%v uplo=%c: σ not sorted at %d: %v > %v", n, graded, uplo, j, sv[1][j], sv[1][j-1])
+					}
+					if !(math.Abs(sv[1][j]-sv[0][j]) <= 8*float64(n)*0x1p-53*sv[0][j]) {
+						t.Errorf("n=%d graded=%v uplo=%c: σ_%d = %v, gonum's %v", n, graded, uplo, j, sv[1][j], sv[0][j])
+					}
+				}
+			}
+		}
+	}
+}
+
+// svdRowMajor is the openblas build's former SVD backend, kept as a
+// yardstick for BenchmarkSVDColMajor: netlib's row-major LAPACKE calls (which
+// copy every matrix argument to column-major and back) with gonum's Dbdsqr.
+type svdRowMajor struct{ lapacknetlib.Implementation }
+
+func (svdRowMajor) Dbdsqr(uplo blas.Uplo, n, ncvt, nru, ncc int, d, e, vt []float64, ldvt int, u []float64, ldu int, c []float64, ldc int, work []float64) bool {
+	return gonum.Implementation{}.Dbdsqr(uplo, n, ncvt, nru, ncc, d, e, vt, ldvt, u, ldu, c, ldc, work)
+}
+
+// BenchmarkSVDColMajor compares "svd" on the former row-major backend
+// (impl=old) with svdColMajor (impl=new), on the shapes of svdBench, old and
+// new alternating size by size:
+//
+//	LSTSQ_SVD_BENCH_SHAPES=1000x1000,1000x2000,2000x1000,2000x2000 \
+//	  go test -tags openblas ./solvers -run '^$' -bench SVDColMajor -benchtime 1x -count 6 | tee cm.txt
+//	go tool benchstat -col /impl cm.txt
+//
+// It swaps svdLapack, which only a benchmark running alone may do.
+func BenchmarkSVDColMajor(b *testing.B) {
+	with := func(impl svdLapacker, squareLower bool) func(mat.Matrix, mat.Vector) (*mat.VecDense, error) {
+		return func(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
+			svdLapack, svdSquareLower = impl, squareLower
+			defer func() { svdLapack, svdSquareLower = svdColMajor{}, true }()
+			return NewSVD().Solve(X, y)
+		}
+	}
+	svdBench(b, with(svdRowMajor{}, false), with(svdColMajor{}, true))
 }
