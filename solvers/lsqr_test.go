@@ -1,6 +1,7 @@
 package solvers
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -218,5 +219,29 @@ func TestFrobNorm(t *testing.T) {
 	}
 	if got := frobNorm(blas64.General{Rows: 2, Cols: 2, Stride: 2, Data: make([]float64, 4)}); got != 0 {
 		t.Errorf("frobNorm(0) = %g", got)
+	}
+}
+
+// BenchmarkNrm2 compares nrm2 with gonum's scaled blas64.Nrm2 (the one it
+// replaced) at the lengths of the benchmark instances.
+func BenchmarkNrm2(b *testing.B) {
+	for _, m := range []int{500, 2000} {
+		s := make([]float64, m)
+		rng := rand.New(rand.NewPCG(1, 2))
+		for i := range s {
+			s[i] = rng.NormFloat64()
+		}
+		var sink float64
+		b.Run(fmt.Sprintf("impl=nrm2/m=%d", m), func(b *testing.B) {
+			for b.Loop() {
+				sink += nrm2(s)
+			}
+		})
+		b.Run(fmt.Sprintf("impl=gonum/m=%d", m), func(b *testing.B) {
+			for b.Loop() {
+				sink += blas64.Nrm2(vec(s))
+			}
+		})
+		_ = sink
 	}
 }
