@@ -123,3 +123,38 @@ func BenchmarkDgemv(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDgemvSmall times the small and skinny products that gonum's
+// LAPACK issues by the thousand (blocks of Householder vectors, a few rows
+// or columns wide), with contiguous and strided vectors: the measurements
+// behind gonumGemv, which leaves the ones where gonum is faster to gonum.
+func BenchmarkDgemvSmall(b *testing.B) {
+	type shape struct {
+		tA   blas.Transpose
+		m, n int
+	}
+	var shapes []shape
+	for _, k := range []int{8, 16, 24, 32} {
+		shapes = append(shapes, shape{blas.NoTrans, k, k}, shape{blas.Trans, k, k})
+	}
+	for _, k := range []int{4, 8, 16} {
+		shapes = append(shapes, shape{blas.NoTrans, 1000, k})
+	}
+	for _, k := range []int{8, 16, 32} {
+		shapes = append(shapes, shape{blas.Trans, k, 1000})
+	}
+	for _, sh := range shapes {
+		rng := rand.New(rand.NewPCG(5, uint64(sh.m*sh.n)))
+		a := randSlice(rng, sh.m*sh.n)
+		x, y := randSlice(rng, 2*max(sh.m, sh.n)), make([]float64, 2*max(sh.m, sh.n))
+		for _, inc := range []int{1, 2} {
+			for _, im := range impls {
+				b.Run(fmt.Sprintf("tA=%c/inc=%d/impl=%s/m=%d/n=%d", sh.tA, inc, im.name, sh.m, sh.n), func(b *testing.B) {
+					for b.Loop() {
+						im.impl.Dgemv(sh.tA, sh.m, sh.n, 1.5, a, sh.n, x, inc, 0.5, y, inc)
+					}
+				})
+			}
+		}
+	}
+}

@@ -41,6 +41,10 @@ const minParallelGemv = 1 << 17
 // through the same operations wherever it falls, so the result does not
 // depend on GOMAXPROCS.
 func (impl Implementation) Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
+	if gonumGemv(tA, m, n, incY) {
+		impl.Implementation.Dgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
+		return
+	}
 	// With alpha = 0 and beta = 1 gonum checks every argument and returns.
 	impl.Implementation.Dgemv(tA, m, n, 0, a, lda, x, incX, 1, y, incY)
 	if m == 0 || n == 0 || (alpha == 0 && beta == 1) {
@@ -57,6 +61,30 @@ func (impl Implementation) Dgemv(tA blas.Transpose, m, n int, alpha float64, a [
 	}
 	gemvT(m, n, alpha, a, lda, x, incX, beta, y, incY)
 }
+
+// gonumGemv reports whether gonum's Dgemv is faster than the kernels here,
+// as measured with BenchmarkDgemvSmall: below 512 entries of A, where the
+// fixed costs dominate; for A·x with dot products shorter than 12, which the
+// kernels' blocks of columns do not fill; and for Aᵀ·x with fewer than 16
+// rows (32 for a strided y, which is copied twice), too few for the blocks
+// of eight rows to save passes over y. It also takes every invalid m or n,
+// for which gonum panics.
+func gonumGemv(tA blas.Transpose, m, n, incY int) bool {
+	if !delegateSmallGemv {
+		return false
+	}
+	if m*n < 512 {
+		return true
+	}
+	if tA == blas.NoTrans {
+		return n < 12
+	}
+	return m < 16 || (incY != 1 && m < 32)
+}
+
+// delegateSmallGemv enables gonumGemv. Tests switch it off to exercise the
+// kernels on small shapes too.
+var delegateSmallGemv = true
 
 // gemv holds the arguments of one product, checked, with m, n ≥ 1 and
 // alpha ≠ 0; kx and ky index entry 0 of x and y. Its methods compute blocks
@@ -118,16 +146,21 @@ func (g gemv) cols(lo, hi int) {
 		gemvTKernel(g.m, hi-lo, g.alpha, g.a[lo:], g.lda, g.x, g.kx, g.incX, g.y[lo:])
 		return
 	}
-	for j := lo; j < hi; j++ {
-		if g.beta == 0 {
-			g.ys[j] = 0
-		} else {
-			g.ys[j] = g.beta * g.y[g.ky+j*g.incY]
+	ys, y, inc := g.ys[lo:hi], g.y, g.incY
+	iy := g.ky + lo*inc
+	if g.beta == 0 {
+		clear(ys)
+	} else {
+		for j := range ys {
+			ys[j] = g.beta * y[iy]
+			iy += inc
 		}
 	}
-	gemvTKernel(g.m, hi-lo, g.alpha, g.a[lo:], g.lda, g.x, g.kx, g.incX, g.ys[lo:])
-	for j := lo; j < hi; j++ {
-		g.y[g.ky+j*g.incY] = g.ys[j]
+	gemvTKernel(g.m, hi-lo, g.alpha, g.a[lo:], g.lda, g.x, g.kx, g.incX, ys)
+	iy = g.ky + lo*inc
+	for _, v := range ys {
+		y[iy] = v
+		iy += inc
 	}
 }
 
@@ -185,9 +218,18 @@ func gather(n int, x []float64, inc int, buf []float64) []float64 {
 // scaleVector sets y[iy + j·inc] = beta·y[iy + j·inc] for j < n, and to zero
 // without reading it when beta = 0.
 func scaleVector(n int, beta float64, y []float64, iy, inc int) {
-	switch beta {
-	case 1:
-	case 0:
+	switch {
+	case beta == 1:
+	case inc == 1:
+		y = y[iy : iy+n]
+		if beta == 0 {
+			clear(y)
+			return
+		}
+		for j := range y {
+			y[j] *= beta
+		}
+	case beta == 0:
 		for range n {
 			y[iy] = 0
 			iy += inc

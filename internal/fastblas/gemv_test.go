@@ -147,13 +147,24 @@ func runGemvCase(t *testing.T, rng *rand.Rand, c gemvCase) {
 
 var gemvIncs = []int{1, 2, -1, -3}
 
+// withGemvPaths runs f with each kernel on every shape (small ones too,
+// which Dgemv normally leaves to gonum), then once as Dgemv normally runs.
+func withGemvPaths(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	defer func() { delegateSmallGemv = true }()
+	delegateSmallGemv = false
+	t.Run("small=ours", func(t *testing.T) { withKernels(t, f) })
+	delegateSmallGemv = true
+	t.Run("small=gonum", f)
+}
+
 // TestDgemv checks Dgemv against the naive loop for every combination of
 // transpose, small sizes (remainders of the blocks of 4 and 8 rows and
 // columns), padded A, increments and scalars, and on larger shapes, some
 // above the parallel threshold, with four pairs of increments and the
 // scalars and pads taken in turn.
 func TestDgemv(t *testing.T) {
-	withKernels(t, func(t *testing.T) {
+	withGemvPaths(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(17, 18))
 		small := []int{0, 1, 2, 3, 5, 7, 8, 9, 17}
 		scalars := [][2]float64{{0, 0}, {0, 1}, {0, 0.5}, {1, 0}, {1, 1}, {1, 0.5}, {-2.5, 0}, {-2.5, 1}, {-2.5, 0.5}}
@@ -196,12 +207,13 @@ func TestDgemv(t *testing.T) {
 // y is computed one entry at a time (m = 1 for A·x, n = 1 for Aᵀ·x). The
 // blocks of y are aligned to the kernels' blocks and every entry goes
 // through the same operations wherever it falls, so results are
-// reproducible whatever GOMAXPROCS.
+// reproducible whatever GOMAXPROCS. (The single entries are long enough
+// dot products not to be left to gonum.)
 func TestDgemvSplitInvariant(t *testing.T) {
-	withKernels(t, func(t *testing.T) {
+	withGemvPaths(t, func(t *testing.T) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 		rng := rand.New(rand.NewPCG(25, 26))
-		for _, sh := range [][2]int{{1000, 301}, {301, 1000}, {517, 613}} {
+		for _, sh := range [][2]int{{1000, 613}, {613, 1000}, {517, 613}} {
 			for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 				m, n := sh[0], sh[1]
 				c := gemvCase{tA, m, n, 3, 1, 1, -2.5, 0.5}
@@ -279,7 +291,7 @@ func TestDgemvConcurrent(t *testing.T) {
 // when beta ≠ 0, including in the remainder rows and masked tail columns of
 // the kernels.
 func TestDgemvNaN(t *testing.T) {
-	withKernels(t, func(t *testing.T) {
+	withGemvPaths(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(19, 20))
 		const m, n = 11, 13
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
@@ -321,7 +333,7 @@ func TestDgemvNaN(t *testing.T) {
 // TestDgemvZeroTimesInf checks that a zero in x times an infinity in A gives
 // NaN, as in gonum: no term of the product is skipped.
 func TestDgemvZeroTimesInf(t *testing.T) {
-	withKernels(t, func(t *testing.T) {
+	withGemvPaths(t, func(t *testing.T) {
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, size := range []int{1, 6, 11, 40} {
 				a := make([]float64, size*size)
