@@ -414,3 +414,54 @@ func TestCODPivotedQR(t *testing.T) {
 		}
 	}
 }
+
+// TestCODManyColumns checks SolveMany with more right-hand sides than
+// codFewColumns (blocked reflector application) against the planted
+// solutions and against Solve column by column (reflectors applied one at a
+// time), and Pinv on the same rank-deficient X against the planted
+// pseudoinverse and the Penrose conditions (tolerances of directCheckPinv),
+// on both paths.
+func TestCODManyColumns(t *testing.T) {
+	const k = codFewColumns + 3
+	seed := uint64(700)
+	for _, sh := range [][2]int{{20, 12}, {12, 20}, {15, 15}} {
+		n, p := sh[0], sh[1]
+		seed++
+		rng := problem.New(seed)
+		const kappa = 1e3
+		pl := problem.NewPlanted(rng, n, p, problem.GeometricSpectrum(min(n, p)-2, kappa), 0)
+		C := problem.Gaussian(rng, min(n, p)-2, k)
+		var W, Y mat.Dense
+		W.Mul(pl.V, C)
+		Y.Mul(pl.X, &W)
+		tol := 30 * float64(max(n, p)) * directU * kappa
+		for name, s := range codPaths() {
+			got, err := s.SolveMany(pl.X, &Y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for j := 0; j < k; j++ {
+				w, err := s.Solve(pl.X, Y.ColView(j))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e := directRelErr(got.ColView(j), W.ColView(j)); e > tol {
+					t.Errorf("%s %d×%d column %d: relative error %.3g > %.3g", name, n, p, j, e, tol)
+				}
+				if e := directRelErr(got.ColView(j), w); e > tol {
+					t.Errorf("%s %d×%d column %d: SolveMany and Solve differ by %.3g", name, n, p, j, e)
+				}
+			}
+			P, err := s.Pinv(pl.X)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e := directMatRelErr(P, directPlantedPinv(pl)); e > tol {
+				t.Errorf("%s %d×%d: ‖P − X⁺‖/‖X⁺‖ = %.3g > %.3g", name, n, p, e, tol)
+			}
+			if e := directPenrose(pl.X, P); e > tol*kappa {
+				t.Errorf("%s %d×%d: Penrose residual %.3g > %.3g", name, n, p, e, tol*kappa)
+			}
+		}
+	}
+}
