@@ -97,9 +97,13 @@ import (
 // # Cost
 //
 // About that of two QR factorizations, O(n·p·min(n, p)), several times less
-// than an SVD. Memory: the pipeline's copy of X, which is factored in place,
-// and at most one more triangle or transposed copy of min(n, p)×max(n, p)
-// entries; no Q is ever formed.
+// than an SVD. Step 1 is pivotedQR, LAPACK's blocked xGEQP3 algorithm run on
+// Mᵀ in row-major storage, so that the columns of M are contiguous: its
+// matrix–vector products over the trailing columns (the level-2 half) are
+// dot products along rows, and a pivot swap exchanges two rows. Memory: the
+// pipeline's copy of X, which is factored in place, and at most one more
+// triangle or transposed copy of min(n, p)×max(n, p) entries (a square X is
+// transposed in place); no Q is ever formed.
 //
 // COD implements Pseudoinverter, MultiSolver and Reporter (Rank = r).
 type COD struct {
