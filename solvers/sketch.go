@@ -427,16 +427,38 @@ func (S *sparseSign) sketch(X blas64.General, tall bool) *mat.Dense {
 		B.Copy(denseOf(X).T())
 		return B
 	}
+	// Four rows of X at a time share each column's ζ rows and signs; every
+	// entry of Bt sums the same products in the same order as one row at a
+	// time would.
 	Bt := make([]float64, k*S.s)
-	for i := 0; i < k; i++ {
-		xi := X.Data[i*X.Stride : i*X.Stride+S.m]
-		bi := Bt[i*S.s : (i+1)*S.s]
-		for j, x := range xi {
-			if x == 0 {
-				continue
+	zeta, s, m := S.zeta, S.s, S.m
+	row := func(i int) []float64 { return X.Data[i*X.Stride : i*X.Stride+m] }
+	i := 0
+	for ; i+4 <= k; i += 4 {
+		x0, x1, x2, x3 := row(i), row(i+1), row(i+2), row(i+3)
+		b0, b1, b2, b3 := Bt[i*s:(i+1)*s], Bt[(i+1)*s:(i+2)*s], Bt[(i+2)*s:(i+3)*s], Bt[(i+3)*s:(i+4)*s]
+		for j := range m {
+			rows := S.row[j*zeta : (j+1)*zeta]
+			signs := S.sign[j*zeta : (j+1)*zeta]
+			signs = signs[:len(rows)]
+			v0, v1, v2, v3 := x0[j], x1[j], x2[j], x3[j]
+			for l, c := range rows {
+				sg := signs[l]
+				b0[c] += sg * v0
+				b1[c] += sg * v1
+				b2[c] += sg * v2
+				b3[c] += sg * v3
 			}
-			for l := 0; l < S.zeta; l++ {
-				bi[S.row[j*S.zeta+l]] += S.sign[j*S.zeta+l] * x
+		}
+	}
+	for ; i < k; i++ {
+		xi, bi := row(i), Bt[i*s:(i+1)*s]
+		for j, x := range xi {
+			rows := S.row[j*zeta : (j+1)*zeta]
+			signs := S.sign[j*zeta : (j+1)*zeta]
+			signs = signs[:len(rows)]
+			for l, c := range rows {
+				bi[c] += signs[l] * x
 			}
 		}
 	}

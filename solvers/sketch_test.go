@@ -397,3 +397,36 @@ func TestPrecondOp(t *testing.T) {
 		}
 	}
 }
+
+// TestSparseSignSketchWide checks S·Xᵀ for wide X against the dense S times
+// Xᵀ, exactly: each entry sums the same products in the same order (a
+// column of S has at most one entry per row, the others add ±0). k = 1 to
+// 9 rows of X exercise the blocks of four and the remainder; X is a view
+// with a padded stride.
+func TestSparseSignSketchWide(t *testing.T) {
+	rng := problem.New(12)
+	for k := 1; k <= 9; k++ {
+		const s, m = 30, 200
+		S := newSparseSign(rng, s, m)
+		D := mat.NewDense(s, m, nil)
+		for j := 0; j < m; j++ {
+			for l := 0; l < S.zeta; l++ {
+				D.Set(int(S.row[j*S.zeta+l]), j, S.sign[j*S.zeta+l])
+			}
+		}
+		big := problem.Gaussian(rng, k, m+5)
+		X := big.Slice(0, k, 2, m+2).(*mat.Dense)
+		B := S.sketch(X.RawMatrix(), false)
+		for c := 0; c < s; c++ {
+			for i := 0; i < k; i++ {
+				want := 0.0
+				for j := 0; j < m; j++ {
+					want += D.At(c, j) * X.At(i, j)
+				}
+				if got := B.At(c, i); got != want {
+					t.Fatalf("k = %d: (S·Xᵀ)[%d, %d] = %v, want %v", k, c, i, got, want)
+				}
+			}
+		}
+	}
+}
