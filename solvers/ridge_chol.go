@@ -130,19 +130,20 @@ var ridgeMinRCond = math.Sqrt(0x1p-53)
 // refuses with ErrIllConditioned by the rule documented on RidgeChol; κ is 0
 // when the factorization itself failed.
 //
-// The rule needs LAPACK's estimate κ̂₁(G) (Dpocon) only when a cheap bound
-// cannot settle it. G is m×m with eigenvalues at least λ, so
+// The rule needs the estimate κ̂₁(G) (gramRCond: Dpocon's estimator, a few
+// triangular solves) only when a cheap bound cannot settle it. G is m×m
+// with eigenvalues at least λ, so ‖G⁻¹‖₂ ≤ 1/λ and
 //
-//	κ₂(G) ≤ ‖G‖₂/λ ≤ ‖G‖₁/λ  and  κ₁(G) ≤ √m·‖G‖₂·√m·‖G⁻¹‖₂ ≤ √m·‖G‖₁/λ
+//	κ₂(G) ≤ ‖G‖₂/λ ≤ ‖G‖₁/λ,  κ₁(G) = ‖G‖₁·‖G⁻¹‖₁ ≤ ‖G‖₁·√m·‖G⁻¹‖₂ ≤ √m·‖G‖₁/λ
 //
 // (‖B‖₁ ≤ √m‖B‖₂ for m×m B, and ‖G‖₂ ≤ ‖G‖₁ for symmetric G). The estimate
 // never exceeds the true κ₁ (it bounds ‖G⁻¹‖₁ from below), so when
 // √m·‖G‖₁/λ ≤ 1/(2√u) the rule cannot fire, with a factor 2 to spare for
-// the rounding of the estimate; then Dpocon is skipped and κ = ‖G‖₁/λ, an
-// upper bound on κ₂(G), is returned. λ is first reduced by the worst
-// rounding of the computed XᵀX (each entry within γ_k·(|X|ᵀ|X|)_ij, whose
-// 2-norm is at most γ_k·tr(XᵀX), γ_k ≈ k·u), so that the bound holds for the
-// matrix actually factored. Otherwise κ = κ̂₁(G).
+// the rounding of the estimate; then the estimate is skipped and
+// κ = ‖G‖₁/λ, an upper bound on κ₂(G), is returned. λ is first reduced by
+// the worst rounding of the computed XᵀX (each entry within
+// γ_k·(|X|ᵀ|X|)_ij, whose 2-norm is at most γ_k·tr(XᵀX), γ_k ≈ k·u), so that
+// the bound holds for the matrix actually factored. Otherwise κ = κ̂₁(G).
 func ridgeGramCholesky(name string, X *mat.Dense, ofColumns bool, lambda float64) (blas64.Triangular, float64, error) {
 	x := X.RawMatrix()
 	trans, m, k, what := blas.NoTrans, x.Rows, x.Cols, "XXᵀ + λI"
