@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
 )
 
 // minParallelGemv is the number of entries of A below which Dgemv runs on
@@ -28,7 +29,8 @@ const minParallelGemv = 1 << 17
 // A·x takes four rows of A at a time, as four dot products sharing each load
 // of x; Aᵀ·x takes eight rows at a time and adds their multiples to y, so
 // that y is read and written once per eight rows. Both run as AVX2/FMA
-// assembly when the CPU has it (see kernel) and in Go otherwise. Strided x
+// assembly when the CPU has it (see kernel); otherwise the blocks of y are
+// computed by gonum's Dgemv. Strided x
 // (for A·x) or y (for Aᵀ·x) is first copied to a contiguous buffer. Large
 // products are split among the processors by blocks of y: rows of A for A·x,
 // columns of A for Aᵀ·x, so that no partial sums need adding up.
@@ -257,7 +259,9 @@ func getVector(n int) *[]float64 {
 //
 //	y[ky + i·incY] += alpha · Σ_{j<n} a[i·lda + j]·x[j],   i < m,
 //
-// in assembly when available and enabled (see kernel).
+// in assembly when available and enabled (see kernel), and otherwise with
+// gonum's kernel, which is faster than plain Go where gonum has assembly of
+// its own (SSE2 on amd64 CPUs without AVX2).
 func gemvNKernel(m, n int, alpha float64, a []float64, lda int, x, y []float64, ky, incY int) {
 	if m == 0 {
 		return
@@ -266,14 +270,16 @@ func gemvNKernel(m, n int, alpha float64, a []float64, lda int, x, y []float64, 
 		gemvNAsm(m, n, alpha, a, lda, x, y, ky, incY)
 		return
 	}
-	gemvNGo(m, n, alpha, a, lda, x, y, ky, incY)
+	// gonum indexes a negative increment from the far end, which is the
+	// lowest index in y.
+	gonum.Implementation{}.Dgemv(blas.NoTrans, m, n, alpha, a, lda, x, 1, 1, y[min(ky, ky+(m-1)*incY):], incY)
 }
 
 // gemvTKernel computes
 //
 //	y[j] += Σ_{i<m} (alpha·x[kx + i·incX])·a[i·lda + j],   j < n,
 //
-// in assembly when available and enabled (see kernel).
+// in assembly when available and enabled, and otherwise with gonum's kernel.
 func gemvTKernel(m, n int, alpha float64, a []float64, lda int, x []float64, kx, incX int, y []float64) {
 	if n == 0 {
 		return
@@ -282,63 +288,5 @@ func gemvTKernel(m, n int, alpha float64, a []float64, lda int, x []float64, kx,
 		gemvTAsm(m, n, alpha, a, lda, x, kx, incX, y)
 		return
 	}
-	gemvTGo(m, n, alpha, a, lda, x, kx, incX, y)
-}
-
-// gemvNGo is the portable gemvNKernel: four dot products at a time share
-// each load of x.
-func gemvNGo(m, n int, alpha float64, a []float64, lda int, x, y []float64, ky, incY int) {
-	x = x[:n]
-	i := 0
-	for ; i+4 <= m; i += 4 {
-		r0 := a[i*lda : i*lda+n]
-		r1 := a[(i+1)*lda : (i+1)*lda+n]
-		r2 := a[(i+2)*lda : (i+2)*lda+n]
-		r3 := a[(i+3)*lda : (i+3)*lda+n]
-		var s0, s1, s2, s3 float64
-		for j, xj := range x {
-			s0 += r0[j] * xj
-			s1 += r1[j] * xj
-			s2 += r2[j] * xj
-			s3 += r3[j] * xj
-		}
-		iy := ky + i*incY
-		y[iy] += alpha * s0
-		y[iy+incY] += alpha * s1
-		y[iy+2*incY] += alpha * s2
-		y[iy+3*incY] += alpha * s3
-	}
-	for ; i < m; i++ {
-		r := a[i*lda : i*lda+n]
-		var s float64
-		for j, xj := range x {
-			s += r[j] * xj
-		}
-		y[ky+i*incY] += alpha * s
-	}
-}
-
-// gemvTGo is the portable gemvTKernel: four rows at a time are added to y,
-// so that y is read and written once per four rows.
-func gemvTGo(m, n int, alpha float64, a []float64, lda int, x []float64, kx, incX int, y []float64) {
-	y = y[:n]
-	i := 0
-	for ; i+4 <= m; i += 4 {
-		ix := kx + i*incX
-		s0, s1, s2, s3 := alpha*x[ix], alpha*x[ix+incX], alpha*x[ix+2*incX], alpha*x[ix+3*incX]
-		r0 := a[i*lda : i*lda+n]
-		r1 := a[(i+1)*lda : (i+1)*lda+n]
-		r2 := a[(i+2)*lda : (i+2)*lda+n]
-		r3 := a[(i+3)*lda : (i+3)*lda+n]
-		for j := range y {
-			y[j] += s0*r0[j] + s1*r1[j] + s2*r2[j] + s3*r3[j]
-		}
-	}
-	for ; i < m; i++ {
-		s := alpha * x[kx+i*incX]
-		r := a[i*lda : i*lda+n]
-		for j := range y {
-			y[j] += s * r[j]
-		}
-	}
+	gonum.Implementation{}.Dgemv(blas.Trans, m, n, alpha, a, lda, x[min(kx, kx+(m-1)*incX):], incX, 1, y, 1)
 }

@@ -203,8 +203,9 @@ func TestDgemv(t *testing.T) {
 }
 
 // TestDgemvSplitInvariant checks that each entry of y does not depend on
-// how the product is cut: the same bits with 1, 2 or 3 goroutines, and when
-// y is computed one entry at a time (m = 1 for A·x, n = 1 for Aᵀ·x). The
+// how the product is cut: the same bits with 1, 2 or 3 goroutines, and, with
+// the assembly kernels, when y is computed one entry at a time (m = 1 for
+// A·x, n = 1 for Aᵀ·x). The
 // blocks of y are aligned to the kernels' blocks and every entry goes
 // through the same operations wherever it falls, so results are
 // reproducible whatever GOMAXPROCS. (The single entries are long enough
@@ -230,6 +231,11 @@ func TestDgemvSplitInvariant(t *testing.T) {
 					} else if !sameBits(y, want) {
 						t.Fatalf("%v: GOMAXPROCS=%d gives other bits than 1", c, procs)
 					}
+				}
+				if !useAsmKernel {
+					// gonum's kernel, the fallback, sums a row
+					// differently alone and in a block of four.
+					continue
 				}
 				y := append([]float64(nil), y0...)
 				for i := range lenY {
