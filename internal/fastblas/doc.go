@@ -27,6 +27,15 @@
 // Every other routine is gonum's. Products big enough (2·m·n·k ≥ 2²¹ flops,
 // or an A of 2¹⁷ entries for Dgemv) use up to GOMAXPROCS goroutines.
 //
+// # Memory
+//
+// Each goroutine of a Dgemm or Dsyrk packs into its own workspace of at most
+// 4.2 MiB (a 96×256 block of A and a 256×2048 panel of B, in float64s; less
+// for small products). Workspaces are kept for reuse, up to GOMAXPROCS of
+// them, for the life of the program, so that repeated solves do not allocate
+// them again: a few MiB per processor, never returned to the garbage
+// collector. More concurrent calls allocate more and drop the surplus.
+//
 // # Installing
 //
 // gonum's mat and lapack/gonum packages call the BLAS through the
