@@ -2,15 +2,16 @@
 
 package fastblas
 
-// gemvNAVX2 is gemvNGo in AVX2/FMA assembly, with y given by a pointer to its
-// entry 0; see there for the contract. The caller guarantees m ≥ 1, n ≥ 1
-// and that every entry read or written lies inside its slice.
+// gemvNAVX2 computes gemvNKernel's product (see there) in AVX2/FMA assembly,
+// with y given by a pointer to its entry 0. The caller guarantees m ≥ 1,
+// n ≥ 1 and that every entry read or written lies inside its slice.
 //
 //go:noescape
 func gemvNAVX2(m, n int, alpha float64, a *float64, lda int, x, y *float64, incY int)
 
-// gemvTAVX2 is gemvTGo in AVX2/FMA assembly, with x given by a pointer to
-// its entry 0; the caller guarantees the same as for gemvNAVX2.
+// gemvTAVX2 computes gemvTKernel's product in AVX2/FMA assembly, with x
+// given by a pointer to its entry 0; the caller guarantees the same as for
+// gemvNAVX2.
 //
 //go:noescape
 func gemvTAVX2(m, n int, alpha float64, a *float64, lda int, x *float64, incX int, y *float64)
