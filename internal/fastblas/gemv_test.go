@@ -147,8 +147,10 @@ func runGemvCase(t *testing.T, rng *rand.Rand, c gemvCase) {
 
 var gemvIncs = []int{1, 2, -1, -3}
 
-// withGemvPaths runs f with each kernel on every shape (small ones too,
-// which Dgemv normally leaves to gonum), then once as Dgemv normally runs.
+// withGemvPaths runs f with the assembly kernels and with their fallback,
+// gonum's kernel on each block (withKernels' "kernel=go" run), on every
+// shape (small ones too, which Dgemv normally leaves to gonum whole), then
+// once as Dgemv normally runs.
 func withGemvPaths(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	defer func() { delegateSmallGemv = true }()
