@@ -39,7 +39,19 @@ import (
 //
 //	‖X·w − (y − z)‖ ≤ tol·‖X‖_F·‖w‖  and  ‖Xᵀz‖ ≤ tol·‖X‖_F²·‖w‖
 //
-// hold (Zouzias & Freris, Algorithm 3), with tol = 1e-14 by default (WithTol).
+// hold (Zouzias & Freris, Algorithm 3), with tol = 1e-14 by default (WithTol),
+// and, beyond the paper, z is either negligible or orthogonal to the range of
+// X by LSQR's measure (Paige & Saunders 1982, rules S1 and S2):
+//
+//	‖z‖ ≤ tol·(‖X‖_F·‖w‖ + ‖y‖)  or  ‖Xᵀz‖ ≤ tol·‖X‖_F·‖z‖.
+//
+// The paper's test on z, relative to ‖X‖_F²·‖w‖, alone let a consistent
+// problem whose y has a component of size 10⁻¹² along a singular direction
+// with σ = 10⁻¹² (planted 3×3, rank 2, κ = 10¹²) stop with that component left
+// in z, taken for a residual, and the answer 100% wrong: Xᵀz was 10⁻²⁴,
+// far under tol·‖X‖_F²·‖w‖, and the certificate below could not see it
+// because no step had moved w along that direction. With the added test the
+// solver keeps going and reaches its cap (ErrNotConverged).
 // The default cap is 2000·max(n, p) steps (WithMaxIter), each step costing
 // O(n + p); reaching it returns ErrNotConverged. The answer then passes LSQR's
 // forward-error certificate (see LSQR) with σ̂² the smallest Rayleigh
@@ -164,8 +176,11 @@ func (s *REK) core(t *task) (*mat.VecDense, Report, error) {
 			consistency += e * e
 		}
 		lp.mulXT(XTz, z)
-		normW := nrm2(w)
-		if math.Sqrt(consistency) <= tol*normXF*normW && nrm2(XTz) <= tol*normXF*normXF*normW {
+		normW, normZ, normXTz := nrm2(w), nrm2(z), nrm2(XTz)
+		// z must also be negligible or orthogonal to range(X) by LSQR's
+		// measure; see the doc comment.
+		zDone := normZ <= tol*(normXF*normW+lp.normY) || normXTz <= tol*normXF*normZ
+		if math.Sqrt(consistency) <= tol*normXF*normW && normXTz <= tol*normXF*normXF*normW && zDone {
 			converged = true
 			break
 		}
