@@ -13,16 +13,23 @@
 //     with CPUID at start-up) and in Go elsewhere or when built with the
 //     purego tag. Products with m ≤ 2 or k = 1, where packing does not pay,
 //     stay with gonum's loops.
-//   - Dsyrk, Dtrsm and Dtrmm, by recursive splitting (Elmroth, Gustavson,
+//   - Dtrsm and Dtrmm, by recursive splitting (Elmroth, Gustavson,
 //     Jonsson and Kågström, "Recursive blocked algorithms and hybrid data
 //     structures for dense matrix library software", SIAM Review 46(1),
 //     2004) that hands the off-diagonal blocks to the Dgemm above; the small
-//     diagonal blocks are done by gonum's routines (Dtrsm, Dtrmm), run on the
-//     processors in parallel strips of B, or as a small Dgemm (Dsyrk).
-//   - Dgemv, memory bound, by splitting y among the processors, each block
-//     computed by gonum's own kernel, so that the result is bit for bit
-//     gonum's. The column-pivoted QR (Dgeqp3) and the bidiagonalization
-//     (Dgebrd) spend about half their flops there.
+//     diagonal blocks are done by gonum's routines, run on the processors in
+//     parallel strips of B.
+//   - Dsyrk, on the same packing and micro-kernel as Dgemm, run only on the
+//     tiles that meet the wanted triangle (those across the diagonal through
+//     a scratch tile), with each slice of op(A)ᵀ packed once and shared.
+//   - Dgemv, memory bound, with kernels that stream A once: four rows of A
+//     share each load of x for A·x, and eight rows update y in one pass for
+//     Aᵀ·x (AVX2/FMA assembly behind the same CPU check; gonum's kernel
+//     elsewhere); small and skinny products stay with gonum. Large products
+//     are split among the processors by blocks of y, and results do not
+//     depend on GOMAXPROCS. The column-pivoted QR (Dgeqp3), the
+//     bidiagonalization (Dgebrd) and the Krylov solvers spend about half
+//     their flops there.
 //
 // Every other routine is gonum's. Products big enough (2·m·n·k ≥ 2²¹ flops,
 // or an A of 2¹⁷ entries for Dgemv) use up to GOMAXPROCS goroutines.
@@ -55,8 +62,9 @@
 //
 // elementwise, with u = 2⁻⁵³. The tests compare against a naive triple loop
 // and against gonum with twice that bound (both results carry the error),
-// check Dsyrk and Dtrmm the same way, Dtrsm by its residual and Dgemv bit
-// for bit against gonum, and run with
+// check Dsyrk and Dtrmm the same way, Dtrsm by its residual and Dgemv
+// against a naive loop with the same bound (k the length of each dot
+// product), and run with
 // padded strides, NaN where nothing may be read, and the pure-Go kernel as
 // well as the assembly one.
 package fastblas
