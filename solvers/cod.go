@@ -101,7 +101,7 @@ import (
 // Mᵀ in row-major storage, so that the columns of M are contiguous: its
 // matrix–vector products over the trailing columns (the level-2 half) are
 // dot products along rows, and a pivot swap exchanges two rows (with the
-// OpenBLAS backend step 1 is LAPACK's own dgeqp3: see codUseLapackQP3).
+// OpenBLAS backend step 1 is LAPACK's own dgeqp3: see codGeqp3ColMajor).
 // Memory: the pipeline's copy of X, which is factored in place, and at most
 // one more triangle or transposed copy of min(n, p)×max(n, p) entries (a
 // square X is transposed in place); no Q is ever formed.
@@ -262,12 +262,15 @@ func codSolve(M, B blas64.General, rcond float64) (*mat.Dense, int) {
 	return codTransposed(mt, jpvt, tau, B, rcond)
 }
 
-// codUseLapackQP3 reports whether step 1 of COD runs LAPACK's xGEQP3
-// (lapack64.Geqp3) instead of pivotedQR: with the OpenBLAS backend, where
-// it is OpenBLAS's own dgeqp3 and was as fast or faster (1000×1000, same
-// run: 0.12 s against 0.17 s; one thread, 800×800: 0.11 s against 0.12 s).
-// In the pure-Go build pivotedQR was 1.4–1.6× faster than gonum's Dgeqp3.
-func codUseLapackQP3() bool { return Backend() == "openblas" }
+// codGeqp3ColMajor, when set, computes step 1 of COD in place of
+// pivotedQR, in the same layout (mt holds M column-major) with jpvt and tau
+// as pivotedQR returns them. The openblas build sets it (cod_openblas.go) to
+// OpenBLAS's own dgeqp3, called column-major so that nothing is copied: it
+// was as fast or faster than pivotedQR there (1000×1000, same run: 0.12 s
+// against 0.17 s; one thread, 800×800: 0.11 s against 0.12 s). In the
+// pure-Go build it is nil: pivotedQR was 1.4–1.6× faster than gonum's
+// Dgeqp3.
+var codGeqp3ColMajor func(mt blas64.General, jpvt []int, tau []float64)
 
 // codPivotedQR computes step 1 of COD, M·P = Q·R, for the m×q M (overwritten)
 // and returns it in pivotedQR's layout: mt (q×m) holds Rᵀ and Q's reflectors,
@@ -278,15 +281,11 @@ func codPivotedQR(M blas64.General) (mt blas64.General, jpvt []int, tau []float6
 	m, q := M.Rows, M.Cols
 	jpvt = make([]int, q)
 	tau = make([]float64, min(m, q))
-	if codUseLapackQP3() {
-		for j := range jpvt {
-			jpvt[j] = -1 // every column is free to pivot
-		}
-		work := codWork(func(query []float64) { lapack64.Geqp3(M, jpvt, tau, query, -1) })
-		lapack64.Geqp3(M, jpvt, tau, work, len(work))
-		return transposed(M), jpvt, tau
-	}
 	mt = transposed(M)
+	if codGeqp3ColMajor != nil {
+		codGeqp3ColMajor(mt, jpvt, tau)
+		return mt, jpvt, tau
+	}
 	pivotedQR(mt, jpvt, tau, codBlock)
 	return mt, jpvt, tau
 }

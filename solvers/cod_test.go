@@ -339,78 +339,88 @@ func TestCODPathsCutoff(t *testing.T) {
 // column of largest remaining norm, and |R_jj| is that norm), Q from Ormlq
 // orthogonal, and jpvt a permutation.
 func TestCODPivotedQR(t *testing.T) {
+	for _, nb := range []int{1, 3, 32} {
+		checkPivotedQR(t, fmt.Sprintf("nb=%d", nb), func(mt blas64.General, jpvt []int, tau []float64) {
+			pivotedQR(mt, jpvt, tau, nb)
+		})
+	}
+}
+
+// checkPivotedQR checks a step-1 factorization in pivotedQR's layout
+// (pivotedQR, or LAPACK's dgeqp3 in the openblas build) as
+// TestCODPivotedQR describes.
+func checkPivotedQR(t *testing.T, name string, factor func(mt blas64.General, jpvt []int, tau []float64)) {
+	t.Helper()
 	rng := problem.New(600)
 	for _, sh := range [][2]int{{1, 1}, {7, 3}, {3, 7}, {40, 40}, {70, 45}, {45, 70}} {
 		m, q := sh[0], sh[1]
-		for _, nb := range []int{1, 3, 32} {
-			M := problem.Gaussian(rng, m, q)
-			// Scale columns so that the pivot order is not the natural one.
-			for j := 0; j < q; j++ {
-				s := math.Pow(10, float64((j*7)%5)-2)
-				for i := 0; i < m; i++ {
-					M.Set(i, j, s*M.At(i, j))
+		M := problem.Gaussian(rng, m, q)
+		// Scale columns so that the pivot order is not the natural one.
+		for j := 0; j < q; j++ {
+			s := math.Pow(10, float64((j*7)%5)-2)
+			for i := 0; i < m; i++ {
+				M.Set(i, j, s*M.At(i, j))
+			}
+		}
+		// Mᵀ in a matrix with stride q+3, padded with NaN.
+		const pad = 3
+		mt := blas64.General{Rows: q, Cols: m, Stride: m + pad, Data: make([]float64, q*(m+pad))}
+		for i := range mt.Data {
+			mt.Data[i] = math.NaN()
+		}
+		for j := 0; j < q; j++ {
+			for i := 0; i < m; i++ {
+				mt.Data[j*mt.Stride+i] = M.At(i, j)
+			}
+		}
+		k := min(m, q)
+		jpvt := make([]int, q)
+		tau := make([]float64, k)
+		factor(mt, jpvt, tau)
+		what := fmt.Sprintf("%d×%d %s", m, q, name)
+		seen := make([]bool, q)
+		for _, j := range jpvt {
+			if j < 0 || j >= q || seen[j] {
+				t.Fatalf("%s: jpvt = %v is not a permutation", what, jpvt)
+			}
+			seen[j] = true
+		}
+		R := mat.NewDense(m, q, nil)
+		for j := 0; j < q; j++ {
+			for i := 0; i <= min(j, m-1); i++ {
+				R.Set(i, j, mt.Data[j*mt.Stride+i])
+			}
+			for i := m; i < mt.Stride; i++ {
+				if !math.IsNaN(mt.Data[j*mt.Stride+i]) {
+					t.Fatalf("%s: pivotedQR wrote outside the matrix", what)
 				}
 			}
-			// Mᵀ in a matrix with stride q+3, padded with NaN.
-			const pad = 3
-			mt := blas64.General{Rows: q, Cols: m, Stride: m + pad, Data: make([]float64, q*(m+pad))}
-			for i := range mt.Data {
-				mt.Data[i] = math.NaN()
+		}
+		for i := 1; i < k; i++ {
+			if math.Abs(R.At(i, i)) > math.Abs(R.At(i-1, i-1))*(1+1e-12) {
+				t.Errorf("%s: |R[%d,%d]| = %g > |R[%d,%d]| = %g", what, i, i, R.At(i, i), i-1, i-1, R.At(i-1, i-1))
 			}
-			for j := 0; j < q; j++ {
-				for i := 0; i < m; i++ {
-					mt.Data[j*mt.Stride+i] = M.At(i, j)
-				}
-			}
-			k := min(m, q)
-			jpvt := make([]int, q)
-			tau := make([]float64, k)
-			pivotedQR(mt, jpvt, tau, nb)
-			what := fmt.Sprintf("%d×%d nb=%d", m, q, nb)
-			seen := make([]bool, q)
-			for _, j := range jpvt {
-				if j < 0 || j >= q || seen[j] {
-					t.Fatalf("%s: jpvt = %v is not a permutation", what, jpvt)
-				}
-				seen[j] = true
-			}
-			R := mat.NewDense(m, q, nil)
-			for j := 0; j < q; j++ {
-				for i := 0; i <= min(j, m-1); i++ {
-					R.Set(i, j, mt.Data[j*mt.Stride+i])
-				}
-				for i := m; i < mt.Stride; i++ {
-					if !math.IsNaN(mt.Data[j*mt.Stride+i]) {
-						t.Fatalf("%s: pivotedQR wrote outside the matrix", what)
-					}
-				}
-			}
-			for i := 1; i < k; i++ {
-				if math.Abs(R.At(i, i)) > math.Abs(R.At(i-1, i-1))*(1+1e-12) {
-					t.Errorf("%s: |R[%d,%d]| = %g > |R[%d,%d]| = %g", what, i, i, R.At(i, i), i-1, i-1, R.At(i-1, i-1))
-				}
-			}
-			// Q·R, with Q = Q_lqᵀ applied by Ormlq.
-			QR := blas64.General{Rows: m, Cols: q, Stride: q, Data: make([]float64, m*q)}
-			copy(QR.Data, R.RawMatrix().Data)
-			lead := blas64.General{Rows: k, Cols: m, Stride: mt.Stride, Data: mt.Data}
-			work := codWork(func(query []float64) { lapack64.Ormlq(blas.Left, blas.Trans, lead, tau, QR, query, -1) })
-			lapack64.Ormlq(blas.Left, blas.Trans, lead, tau, QR, work, len(work))
-			MP := mat.NewDense(m, q, nil)
-			for j := 0; j < q; j++ {
-				MP.SetCol(j, mat.Col(nil, jpvt[j], M))
-			}
-			if e := directMatRelErr(mat.NewDense(m, q, QR.Data), MP); e > 10*float64(max(m, q))*directU {
-				t.Errorf("%s: ‖Q·R − M·P‖/‖M‖ = %.3g", what, e)
-			}
-			// Q orthogonal: Qᵀ·Q = I, applying Qᵀ then Q to the identity.
-			I := blas64.General{Rows: m, Cols: m, Stride: m, Data: identity(m).Data}
-			work = codWork(func(query []float64) { lapack64.Ormlq(blas.Left, blas.NoTrans, lead, tau, I, query, -1) })
-			lapack64.Ormlq(blas.Left, blas.NoTrans, lead, tau, I, work, len(work))
-			lapack64.Ormlq(blas.Left, blas.Trans, lead, tau, I, work, len(work))
-			if e := directMatRelErr(mat.NewDense(m, m, I.Data), mat.NewDense(m, m, identity(m).Data)); e > 10*float64(m)*directU {
-				t.Errorf("%s: ‖QᵀQ − I‖/‖I‖ = %.3g", what, e)
-			}
+		}
+		// Q·R, with Q = Q_lqᵀ applied by Ormlq.
+		QR := blas64.General{Rows: m, Cols: q, Stride: q, Data: make([]float64, m*q)}
+		copy(QR.Data, R.RawMatrix().Data)
+		lead := blas64.General{Rows: k, Cols: m, Stride: mt.Stride, Data: mt.Data}
+		work := codWork(func(query []float64) { lapack64.Ormlq(blas.Left, blas.Trans, lead, tau, QR, query, -1) })
+		lapack64.Ormlq(blas.Left, blas.Trans, lead, tau, QR, work, len(work))
+		MP := mat.NewDense(m, q, nil)
+		for j := 0; j < q; j++ {
+			MP.SetCol(j, mat.Col(nil, jpvt[j], M))
+		}
+		if e := directMatRelErr(mat.NewDense(m, q, QR.Data), MP); e > 10*float64(max(m, q))*directU {
+			t.Errorf("%s: ‖Q·R − M·P‖/‖M‖ = %.3g", what, e)
+		}
+		// Q orthogonal: Qᵀ·Q = I, applying Qᵀ then Q to the identity.
+		I := blas64.General{Rows: m, Cols: m, Stride: m, Data: identity(m).Data}
+		work = codWork(func(query []float64) { lapack64.Ormlq(blas.Left, blas.NoTrans, lead, tau, I, query, -1) })
+		lapack64.Ormlq(blas.Left, blas.NoTrans, lead, tau, I, work, len(work))
+		lapack64.Ormlq(blas.Left, blas.Trans, lead, tau, I, work, len(work))
+		if e := directMatRelErr(mat.NewDense(m, m, I.Data), mat.NewDense(m, m, identity(m).Data)); e > 10*float64(m)*directU {
+			t.Errorf("%s: ‖QᵀQ − I‖/‖I‖ = %.3g", what, e)
 		}
 	}
 }
