@@ -32,7 +32,7 @@
 //     their flops there.
 //
 // Every other routine is gonum's. Products big enough (2·m·n·k ≥ 2²¹ flops,
-// or an A of 2¹⁷ entries for Dgemv) use up to GOMAXPROCS goroutines.
+// or an A of 2²¹ entries for Dgemv) use up to GOMAXPROCS goroutines.
 //
 // # Memory
 //

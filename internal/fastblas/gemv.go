@@ -9,10 +9,16 @@ import (
 )
 
 // minParallelGemv is the number of entries of A below which Dgemv runs on
-// one goroutine. Starting and joining a second one costs a few microseconds,
-// about what one core takes for 2¹⁶ entries held in cache, so the split pays
-// only from about twice that.
-const minParallelGemv = 1 << 17
+// one goroutine. Measured on our 2-vCPU AMD EPYC (interleaved runs, idle
+// machine): while A fits in the last-level cache (8–16 MiB here) a second
+// goroutine made the product slower, not faster (BenchmarkDgemv at
+// 1000×1000: 54 GB/s on one, 38–41 GB/s split in two; lsqr and lsmr at
+// n = p = 1000: 0.71 s split, 0.55 s on one; at 1000×2000 and 2000×1000 a
+// tie), while at 2000×2000 (32 MiB) the split was faster (lsqr 8.6 s split
+// against 10.6 s on one). Hence 2²¹ entries (16 MiB). It is a variable only
+// so that the tests can lower it to reach the parallel path on small
+// matrices.
+var minParallelGemv = 1 << 21
 
 // Dgemv performs one of the matrix-vector operations
 //
@@ -171,7 +177,7 @@ func (g gemv) cols(lo, hi int) {
 // length other: one below minParallelGemv entries of A, else up to
 // GOMAXPROCS.
 func gemvWorkers(size, other, align int) int {
-	if float64(size)*float64(other) < minParallelGemv {
+	if float64(size)*float64(other) < float64(minParallelGemv) {
 		return 1
 	}
 	return max(1, min(runtime.GOMAXPROCS(0), size/align))

@@ -160,12 +160,22 @@ func withGemvPaths(t *testing.T, f func(t *testing.T)) {
 	t.Run("small=gonum", f)
 }
 
+// withParallelGemvFrom lowers the parallel threshold of Dgemv to n entries
+// for the rest of the test, so that the split is exercised on matrices small
+// enough to check quickly. Tests that call it must not run in parallel.
+func withParallelGemvFrom(t *testing.T, n int) {
+	old := minParallelGemv
+	minParallelGemv = n
+	t.Cleanup(func() { minParallelGemv = old })
+}
+
 // TestDgemv checks Dgemv against the naive loop for every combination of
 // transpose, small sizes (remainders of the blocks of 4 and 8 rows and
 // columns), padded A, increments and scalars, and on larger shapes, some
 // above the parallel threshold, with four pairs of increments and the
 // scalars and pads taken in turn.
 func TestDgemv(t *testing.T) {
+	withParallelGemvFrom(t, 1<<17)
 	withGemvPaths(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(17, 18))
 		small := []int{0, 1, 2, 3, 5, 7, 8, 9, 17}
@@ -213,6 +223,7 @@ func TestDgemv(t *testing.T) {
 // reproducible whatever GOMAXPROCS. (The single entries are long enough
 // dot products not to be left to gonum.)
 func TestDgemvSplitInvariant(t *testing.T) {
+	withParallelGemvFrom(t, 1<<17)
 	withGemvPaths(t, func(t *testing.T) {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 		rng := rand.New(rand.NewPCG(25, 26))
@@ -260,6 +271,7 @@ func TestDgemvSplitInvariant(t *testing.T) {
 // with -race) and checks each against the same product run alone: Dgemv is
 // deterministic, so the bits must match.
 func TestDgemvConcurrent(t *testing.T) {
+	withParallelGemvFrom(t, 1<<17)
 	rng := rand.New(rand.NewPCG(27, 28))
 	const m, n = 400, 500
 	a := newMatrix(rng, m, n, 1)
