@@ -239,7 +239,8 @@ type bidiagonal struct {
 
 	// g is the matrix reduced by Dgebrd (X itself, or the k×k triangular
 	// factor R or L), overwritten by its reflectors; B is upper bidiagonal
-	// when g has at least as many rows as columns, else lower.
+	// when g has more rows than columns, lower when fewer, and for a square
+	// g upper, or lower when svdSquareLower is set (the openblas build).
 	g          blas64.General
 	uplo       blas.Uplo
 	d, e       []float64 // the diagonal and off-diagonal of B
