@@ -341,7 +341,7 @@ func TestDgemmPanics(t *testing.T) {
 }
 
 // TestDgemmConcurrent runs products on several goroutines at once; with
-// -race it checks that the pooled workspaces are not shared.
+// -race it checks that the reused workspaces (the free list) are not shared.
 func TestDgemmConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	errs := make(chan string, 8)
