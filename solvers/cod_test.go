@@ -49,14 +49,7 @@ func TestCODCutoffBoundary(t *testing.T) {
 	}
 	X := mat.NewDense(3, 3, []float64{1e-6, 0, 0, 0, 1, 0, 0, 0, 1e-3})
 	y := mat.NewVecDense(3, []float64{1, 1, 1})
-	for _, c := range []struct {
-		rcond float64
-		want  []float64
-	}{
-		{1e-4, []float64{0, 1, 1e3}},
-		{1e-2, []float64{0, 1, 0}},
-		{0, []float64{1e6, 1, 1e3}},
-	} {
+	for _, c := range codDiagCutoffCases {
 		w, rep, err := NewCOD(WithRCond(c.rcond)).SolveReport(X, y)
 		if err != nil {
 			t.Fatal(err)
@@ -288,20 +281,25 @@ func TestCODZeroRows(t *testing.T) {
 	}
 }
 
+// codDiagCutoffCases are the hand-derived answers X⁺y at cut-off rcond for
+// X = diag(10⁻⁶, 1, 10⁻³) and y = (1, 1, 1): entries whose σ is at most
+// rcond·σ₁ are dropped.
+var codDiagCutoffCases = []struct {
+	rcond float64
+	want  []float64
+}{
+	{1e-4, []float64{0, 1, 1e3}},
+	{1e-2, []float64{0, 1, 0}},
+	{0, []float64{1e6, 1, 1e3}},
+}
+
 // TestCODPathsCutoff is TestCODCutoffBoundary's WithRCond case padded to a
 // tall [D; 0] and a wide [D 0], D = diag(10⁻⁶, 1, 10⁻³): the hand-derived
 // answers are D⁺ applied to the first three entries of y (tall) and
 // [D⁺y; 0] (wide), on both paths and for every cut-off.
 func TestCODPathsCutoff(t *testing.T) {
 	d := []float64{1e-6, 1, 1e-3}
-	for _, c := range []struct {
-		rcond float64
-		want  []float64
-	}{
-		{1e-4, []float64{0, 1, 1e3}},
-		{1e-2, []float64{0, 1, 0}},
-		{0, []float64{1e6, 1, 1e3}},
-	} {
+	for _, c := range codDiagCutoffCases {
 		for _, tall := range []bool{true, false} {
 			n, p := 7, 3
 			if !tall {
