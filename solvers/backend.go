@@ -6,8 +6,10 @@ import (
 	"os"
 
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/lapack64"
 
 	"github.com/minnorm/lstsq/internal/fastblas"
+	"github.com/minnorm/lstsq/internal/lapackfix"
 )
 
 // backend is what Backend reports; set once, in init, before any solver runs.
@@ -23,7 +25,16 @@ var backend = "gonum"
 // Results differ from gonum's BLAS in the last bits (another summation order
 // and fused multiply-adds) and stay within the same error bounds; they are
 // deterministic on a given machine and GOMAXPROCS.
+//
+// init also installs internal/lapackfix's LAPACK (lapack64.Use), always:
+// gonum's blocked Householder routines (Dgeqrf, Dgelqf, Dormqr, Dormlq,
+// Dormbr) compute a wrong block reflector when a reflector ends in exact
+// zeros, as sparse designs make them, and "qr", "cod" and "sketch" returned
+// wrong answers without warning through them (see lapackfix's package
+// documentation). It is gonum's LAPACK with those routines replaced, so it
+// changes nothing else for other users of lapack64 in the program.
 func init() {
+	lapack64.Use(lapackfix.Implementation{})
 	if os.Getenv("LSTSQ_BLAS") == "gonum" {
 		return
 	}

@@ -225,8 +225,8 @@ func codTall(A blas64.General, B *blas64.General, rcond float64) (*mat.Dense, in
 	out := mat.NewDense(p, n, nil)
 	out.Slice(0, p, 0, p).(*mat.Dense).Copy(Rp)
 	O := out.RawMatrix()
-	// One reflector at a time, as codOrmqr (see there).
-	lapackgonum.Implementation{}.Dorm2r(blas.Right, blas.Trans, O.Rows, O.Cols, p, A.Data, A.Stride, tau, O.Data, O.Stride, make([]float64, O.Rows))
+	work = codWork(func(query []float64) { lapack64.Ormqr(blas.Right, blas.Trans, A, tau, O, query, -1) })
+	lapack64.Ormqr(blas.Right, blas.Trans, A, tau, O, work, len(work))
 	return out, r
 }
 
@@ -520,29 +520,41 @@ func identity(n int) *blas64.General {
 	return &eye
 }
 
+// codFewColumns is the number of columns of C below which codOrmqr and
+// codOrmlq apply the reflectors one at a time. The blocked code forms the
+// triangular factor of each block of nb reflectors, O(m·k·nb) flops whatever
+// C is, to apply them with matrix–matrix products: for a single column it
+// was 2.3× slower in the pure-Go build and 2.7× with OpenBLAS (k = 1000
+// reflectors of length 2000), whose LAPACKE moreover copies A to
+// column-major storage on every call.
+const codFewColumns = 8
+
 // codOrmqr overwrites the m×k C with Q·C or Qᵀ·C (trans), Q as lapack64.Geqrf
 // leaves it in a and tau, and codOrmlq likewise for Q as lapack64.Gelqf
-// leaves it in the a.Rows rows of a. Both apply the reflectors one at a
-// time (Dorm2r, Dorml2), whatever k.
-//
-// The blocked lapack64.Ormqr/Ormlq were used from 8 columns on (faster for
-// many right-hand sides; for one column the unblocked code was 2.3× faster)
-// until the property suite found Pinv wrong on a near-orthogonal wide 35×36
-// X in the pure-Go build (‖X·P·X − X‖ = 2; regression seed
-// props/testdata/rapid/TestMinNormSolvers_cod_penrose): with gonum's blocked
-// Dormlq on fastblas's AVX2 Dgemv the result was wrong, with the same
-// factorization applied one reflector at a time, with gonum's Dgemv kernel
-// or with OpenBLAS it was right. Every Dgemv call in that run agreed with
-// gonum's to rounding (checked call by call), so the cause is a rounding-
-// sensitive path not yet found; until it is, cod does not use the blocked
-// code. SolveMany and Pinv pay for it (O(m·k·r) in level-2 operations).
+// leaves it in the a.Rows rows of a: one reflector at a time (Dorm2r,
+// Dorml2) for fewer than codFewColumns columns, else by the blocked
+// lapack64.Ormqr/Ormlq. In the pure-Go build those are internal/lapackfix's:
+// gonum's blocked code got this Pinv wrong on a nearly orthogonal 35×36 X
+// (‖X·P·X − X‖ = 2, props/testdata/rapid/TestMinNormSolvers_cod_penrose),
+// whose pivoted QR left reflectors with exact trailing zeros (see
+// lapackfix's package documentation).
 func codOrmqr(trans blas.Transpose, a blas64.General, tau []float64, c blas64.General) {
-	lapackgonum.Implementation{}.Dorm2r(blas.Left, trans, c.Rows, c.Cols, len(tau), a.Data, a.Stride, tau, c.Data, c.Stride, make([]float64, c.Cols))
+	if c.Cols < codFewColumns {
+		lapackgonum.Implementation{}.Dorm2r(blas.Left, trans, c.Rows, c.Cols, len(tau), a.Data, a.Stride, tau, c.Data, c.Stride, make([]float64, c.Cols))
+		return
+	}
+	work := codWork(func(query []float64) { lapack64.Ormqr(blas.Left, trans, a, tau, c, query, -1) })
+	lapack64.Ormqr(blas.Left, trans, a, tau, c, work, len(work))
 }
 
 // codOrmlq: see codOrmqr.
 func codOrmlq(trans blas.Transpose, a blas64.General, tau []float64, c blas64.General) {
-	lapackgonum.Implementation{}.Dorml2(blas.Left, trans, c.Rows, c.Cols, a.Rows, a.Data, a.Stride, tau, c.Data, c.Stride, make([]float64, c.Cols))
+	if c.Cols < codFewColumns {
+		lapackgonum.Implementation{}.Dorml2(blas.Left, trans, c.Rows, c.Cols, a.Rows, a.Data, a.Stride, tau, c.Data, c.Stride, make([]float64, c.Cols))
+		return
+	}
+	work := codWork(func(query []float64) { lapack64.Ormlq(blas.Left, trans, a, tau, c, query, -1) })
+	lapack64.Ormlq(blas.Left, trans, a, tau, c, work, len(work))
 }
 
 // codWork returns a workspace large enough for every LAPACK call of

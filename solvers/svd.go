@@ -8,6 +8,8 @@ import (
 	"gonum.org/v1/gonum/lapack"
 	"gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/minnorm/lstsq/internal/lapackfix"
 )
 
 // SVD is the "svd" solver: the minimum-norm least-squares solution from the
@@ -206,8 +208,10 @@ type svdLapacker interface {
 }
 
 // svdLapack runs the bidiagonal SVD; it is set once, before any solver runs
-// (backend_openblas.go replaces it in its init).
-var svdLapack svdLapacker = gonum.Implementation{}
+// (backend_openblas.go replaces it in its init). In the pure-Go build it is
+// gonum's LAPACK with internal/lapackfix's blocked Householder routines
+// (gonum's are wrong on reflectors with exact trailing zeros).
+var svdLapack svdLapacker = lapackfix.Implementation{}
 
 // svdSquareLower says that svdLapack's Dgebrd reduces a square matrix to
 // lower (not upper) bidiagonal form, as the openblas build's does
