@@ -503,18 +503,22 @@ func TestBadArguments(t *testing.T) {
 	a, tau, c, work := make([]float64, 100), make([]float64, 10), make([]float64, 100), make([]float64, 1000)
 	big := make([]float64, 300*300)
 	for name, call := range map[string]func(){
-		"Dgeqrf m<0":          func() { fixed.Dgeqrf(-1, 3, a, 3, tau, work, len(work)) },
-		"Dgeqrf short a":      func() { fixed.Dgeqrf(200, 150, a, 150, make([]float64, 150), make([]float64, 150*nb), 150*nb) },
-		"Dgelqf lda":          func() { fixed.Dgelqf(3, 4, a, 3, tau, work, len(work)) },
-		"Dgelqf short work":   func() { fixed.Dgelqf(150, 200, big, 200, make([]float64, 150), make([]float64, 10), 150*nb) },
-		"Dormqr k>m":          func() { fixed.Dormqr(blas.Left, blas.Trans, 3, 3, 4, a, 4, tau[:4], c, 3, work, len(work)) },
-		"Dormqr short c":      func() { fixed.Dormqr(blas.Left, blas.Trans, 100, 50, 40, big, 40, make([]float64, 40), c, 50, work, len(work)) },
-		"Dormlq bad trans":    func() { fixed.Dormlq(blas.Left, 'X', 3, 3, 2, a, 3, tau[:2], c, 3, work, len(work)) },
-		"Dormlq short tau":    func() { fixed.Dormlq(blas.Left, blas.Trans, 100, 50, 40, big, 100, tau, big, 50, work, len(work)) },
-		"Dormbr bad vect":     func() { fixed.Dormbr('X', blas.Left, blas.Trans, 3, 3, 3, a, 3, tau, c, 3, work, len(work)) },
-		"Dormbr short work":   func() { fixed.Dormbr(lapack.ApplyQ, blas.Left, blas.Trans, 100, 50, 40, big, 40, make([]float64, 40), big, 50, make([]float64, 10), 5000) },
-		"Dlarft ldt<k":        func() { fixed.Dlarft(lapack.Forward, lapack.ColumnWise, 5, 3, a, 3, tau, c, 2) },
-		"Dlarft short v":      func() { fixed.Dlarft(lapack.Forward, lapack.RowWise, 50, 3, a[:20], 50, tau, c, 3) },
+		"Dgeqrf m<0":        func() { fixed.Dgeqrf(-1, 3, a, 3, tau, work, len(work)) },
+		"Dgeqrf short a":    func() { fixed.Dgeqrf(200, 150, a, 150, make([]float64, 150), make([]float64, 150*nb), 150*nb) },
+		"Dgelqf lda":        func() { fixed.Dgelqf(3, 4, a, 3, tau, work, len(work)) },
+		"Dgelqf short work": func() { fixed.Dgelqf(150, 200, big, 200, make([]float64, 150), make([]float64, 10), 150*nb) },
+		"Dormqr k>m":        func() { fixed.Dormqr(blas.Left, blas.Trans, 3, 3, 4, a, 4, tau[:4], c, 3, work, len(work)) },
+		"Dormqr short c": func() {
+			fixed.Dormqr(blas.Left, blas.Trans, 100, 50, 40, big, 40, make([]float64, 40), c, 50, work, len(work))
+		},
+		"Dormlq bad trans": func() { fixed.Dormlq(blas.Left, 'X', 3, 3, 2, a, 3, tau[:2], c, 3, work, len(work)) },
+		"Dormlq short tau": func() { fixed.Dormlq(blas.Left, blas.Trans, 100, 50, 40, big, 100, tau, big, 50, work, len(work)) },
+		"Dormbr bad vect":  func() { fixed.Dormbr('X', blas.Left, blas.Trans, 3, 3, 3, a, 3, tau, c, 3, work, len(work)) },
+		"Dormbr short work": func() {
+			fixed.Dormbr(lapack.ApplyQ, blas.Left, blas.Trans, 100, 50, 40, big, 40, make([]float64, 40), big, 50, make([]float64, 10), 5000)
+		},
+		"Dlarft ldt<k":   func() { fixed.Dlarft(lapack.Forward, lapack.ColumnWise, 5, 3, a, 3, tau, c, 2) },
+		"Dlarft short v": func() { fixed.Dlarft(lapack.Forward, lapack.RowWise, 50, 3, a[:20], 50, tau, c, 3) },
 	} {
 		func() {
 			defer func() {
