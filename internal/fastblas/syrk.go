@@ -98,14 +98,24 @@ func syrk(upper, trans bool, n, k int, alpha float64, a []float64, lda int, c []
 			kc := min(kcBlock, k-pc)
 			// The B operand op(B) = op(A)ᵀ: op(B)[p, j] = op(A)[j, p].
 			packPanel(workers, !trans, a, lda, pc, jc, kc, nc, panel)
+			// Row blocks are handed out largest first (longest
+			// pieces of triangle: the last blocks for the lower
+			// triangle, the first for the upper), so that the block
+			// a worker takes last is a small one and the workers
+			// finish together. Each tile of C is written by one
+			// block, so the order does not change the result.
+			blocks := (icHi - icLo + mcBlock - 1) / mcBlock
 			var next atomic.Int64
-			next.Store(int64(icLo))
 			work := func(ap []float64) {
 				for {
-					ic := int(next.Add(mcBlock)) - mcBlock
-					if ic >= icHi {
+					b := int(next.Add(1)) - 1
+					if b >= blocks {
 						return
 					}
+					if !upper {
+						b = blocks - 1 - b
+					}
+					ic := icLo + b*mcBlock
 					mc := min(mcBlock, n-ic)
 					packA(trans, a, lda, ic, pc, mc, kc, ap)
 					syrkBlock(upper, ic, jc, mc, nc, kc, alpha, ap, panel, c, ldc)
