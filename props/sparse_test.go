@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/minnorm/lstsq/internal/lapackfix"
+	"github.com/minnorm/lstsq/internal/fastlapack"
 	"github.com/minnorm/lstsq/internal/problem"
 	"github.com/minnorm/lstsq/solvers"
 	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
@@ -46,7 +46,7 @@ var dlarftCases = []struct {
 // through rapid on one fixed problem at a time (rapid.Just), recorded, not
 // reported.
 //
-// lapack64 has no getter, so the test restores lapackfix.Implementation{},
+// lapack64 has no getter, so the test restores fastlapack.Implementation{},
 // what solvers' init installs in this, the pure-Go, build; the openblas
 // build installs netlib's LAPACK, which has no such bug, and leaves this
 // file out. No test of this package calls t.Parallel, so no other test runs
@@ -55,7 +55,7 @@ func TestSparseCatchesDlarftBug(t *testing.T) {
 	setFlag(t, "rapid.nofailfile", "true")
 	setFlag(t, "rapid.checks", "1")
 	setFlag(t, "rapid.shrinktime", "1s")
-	t.Cleanup(func() { lapack64.Use(lapackfix.Implementation{}) })
+	t.Cleanup(func() { lapack64.Use(fastlapack.Implementation{}) })
 	qr := solvers.NewQR()
 	check := func(label string, wantFail bool) {
 		for _, c := range dlarftCases {
@@ -76,7 +76,7 @@ func TestSparseCatchesDlarftBug(t *testing.T) {
 	}
 	lapack64.Use(lapackgonum.Implementation{})
 	check("gonum LAPACK", true)
-	lapack64.Use(lapackfix.Implementation{})
+	lapack64.Use(fastlapack.Implementation{})
 	check("lapackfix", false)
 }
 

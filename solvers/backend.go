@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/gonum/lapack/lapack64"
 
 	"github.com/minnorm/lstsq/internal/fastblas"
-	"github.com/minnorm/lstsq/internal/lapackfix"
+	"github.com/minnorm/lstsq/internal/fastlapack"
 )
 
 // backend is what Backend reports; set once, in init, before any solver runs.
@@ -26,15 +26,17 @@ var backend = "gonum"
 // and fused multiply-adds) and stay within the same error bounds; they are
 // deterministic on a given machine and GOMAXPROCS.
 //
-// init also installs internal/lapackfix's LAPACK (lapack64.Use), always:
-// gonum's blocked Householder routines (Dgeqrf, Dgelqf, Dormqr, Dormlq,
-// Dormbr) compute a wrong block reflector when a reflector ends in exact
+// init also installs internal/fastlapack's LAPACK (lapack64.Use), always.
+// It is gonum's LAPACK with two kinds of replacement: internal/lapackfix's
+// blocked Householder routines (gonum's Dgeqrf, Dgelqf, Dormqr, Dormlq and
+// Dormbr compute a wrong block reflector when a reflector ends in exact
 // zeros, as sparse designs make them, and "qr", "cod" and "sketch" returned
-// wrong answers without warning through them (see lapackfix's package
-// documentation). It is gonum's LAPACK with those routines replaced, so it
-// changes nothing else for other users of lapack64 in the program.
+// wrong answers without warning through them; see lapackfix's package
+// documentation), and a recursive Cholesky factorization (Dpotrf) that runs
+// on large, parallel Dtrsm and Dsyrk calls. Other users of lapack64 in the
+// program get the same routines.
 func init() {
-	lapack64.Use(lapackfix.Implementation{})
+	lapack64.Use(fastlapack.Implementation{})
 	if os.Getenv("LSTSQ_BLAS") == "gonum" {
 		return
 	}

@@ -9,7 +9,7 @@ import (
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/minnorm/lstsq/internal/lapackfix"
+	"github.com/minnorm/lstsq/internal/fastlapack"
 )
 
 // sparseDesign returns an n×p matrix whose entries are 0 except, with
@@ -95,7 +95,7 @@ func TestSparseDesigns(t *testing.T) {
 	}
 	lapack64.Use(gonum.Implementation{})
 	worst, where := checkSparseDesigns(t)
-	lapack64.Use(lapackfix.Implementation{})
+	lapack64.Use(fastlapack.Implementation{})
 	if worst <= bound {
 		t.Errorf("with gonum's LAPACK the worst backward error was %.3g (%s) ≤ %.3g: the check no longer catches its bug (or gonum fixed it: then drop internal/lapackfix)", worst, where, bound)
 	} else {
