@@ -18,7 +18,7 @@ const MaxDim = 40
 // suite knows about it. Its GoString prints kind, shape, rank and κ, so a
 // shrunk counterexample reads as the matrix it describes.
 type Problem struct {
-	Kind   string        // "planted", "gaussian" or "integer"
+	Kind   string        // "planted", "gaussian", "integer" or "sparse"
 	Layout string        // how X and y are handed over: "dense", "view", "transpose"; "+strided-y"
 	Seed   uint64        // the seed of the random draws (planted, gaussian)
 	X      *mat.Dense    // n×p, dense copy
