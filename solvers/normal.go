@@ -116,7 +116,7 @@ func (s *Normal) minNorm(A, b blas64.General) (*mat.Dense, Report, error) {
 	W := out.RawMatrix()
 	if tall {
 		// W = (RᵀR)⁻¹·XᵀB.
-		mulTransTo(W, A, b)
+		mulTransTo(W, gramX{A, 1}, b)
 		lapack64.Potrs(R, W)
 		return out, rep, nil
 	}
@@ -126,7 +126,7 @@ func (s *Normal) minNorm(A, b blas64.General) (*mat.Dense, Report, error) {
 		copy(c.Data[i*m:(i+1)*m], b.Data[i*b.Stride:i*b.Stride+m])
 	}
 	lapack64.Potrs(R, c)
-	mulTransTo(W, A, c)
+	mulTransTo(W, gramX{A, 1}, c)
 	return out, rep, nil
 }
 

@@ -128,7 +128,7 @@ func TestRidgeGramConditionBound(t *testing.T) {
 						est = chol.Cond() // κ̂₁ from Dpocon
 						wantRefuse = !(1/est >= ridgeMinRCond)
 					}
-					_, got, err := ridgeGramCholesky("t", sx.X, ofColumns, lambda)
+					_, got, err := ridgeGramCholesky("t", gramX{sx.X.RawMatrix(), 1}, ofColumns, lambda)
 					if (err != nil) != wantRefuse {
 						t.Errorf("%s: refused %v (%v), the rule on κ̂₁ = %.3g says %v", what, err != nil, err, est, wantRefuse)
 						continue

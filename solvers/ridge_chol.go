@@ -76,7 +76,7 @@ func (s *RidgeChol) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 
 // SolveReport is Solve with a Report.
 func (s *RidgeChol) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
-	return solveScaled(s.Name(), &s.cfg, true, s.lambda, X, y, s.core)
+	return solveGram(s.Name(), &s.cfg, s.lambda, X, y, s.core)
 }
 
 // SolveMany factors G = XᵀX + λI once and returns the p×k matrix W whose
@@ -84,7 +84,7 @@ func (s *RidgeChol) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Repo
 func (s *RidgeChol) SolveMany(X mat.Matrix, Y mat.Matrix) (*mat.Dense, error) {
 	Ws, err := ridgeManyScaled(s.Name(), &s.cfg, []float64{s.lambda}, X, Y, "Y",
 		func(X, Y *mat.Dense, lambdas []float64) ([]*mat.Dense, error) {
-			W, _, err := ridgeByPrimalCholesky(s.Name(), X, Y, lambdas[0])
+			W, _, err := ridgeByPrimalCholesky(s.Name(), gramX{X.RawMatrix(), 1}, Y, lambdas[0])
 			return []*mat.Dense{W}, err
 		})
 	if err != nil {
@@ -93,26 +93,26 @@ func (s *RidgeChol) SolveMany(X mat.Matrix, Y mat.Matrix) (*mat.Dense, error) {
 	return Ws[0], nil
 }
 
-func (s *RidgeChol) core(t *task) (*mat.VecDense, Report, error) {
-	W, rep, err := ridgeByPrimalCholesky(s.Name(), t.X, ridgeColumnOf(t.y), t.lambda)
+func (s *RidgeChol) core(X gramX, y *mat.VecDense, lambda float64) (*mat.VecDense, Report, error) {
+	W, rep, err := ridgeByPrimalCholesky(s.Name(), X, ridgeColumnOf(y), lambda)
 	if err != nil {
 		return nil, rep, err
 	}
 	return mat.VecDenseCopyOf(W.ColView(0)), rep, nil
 }
 
-// ridgeByPrimalCholesky solves (XᵀX + λI)·W = XᵀY for the scaled n×p X and
-// n×k Y.
-func ridgeByPrimalCholesky(name string, X, Y *mat.Dense, lambda float64) (*mat.Dense, Report, error) {
+// ridgeByPrimalCholesky solves (XᵀX + λI)·W = XᵀY for the scaled n×p X
+// (read-only) and n×k Y.
+func ridgeByPrimalCholesky(name string, X gramX, Y *mat.Dense, lambda float64) (*mat.Dense, Report, error) {
 	chol, kappa, err := ridgeGramCholesky(name, X, true, lambda)
 	rep := Report{Cond: math.Sqrt(kappa)}
 	if err != nil {
 		return nil, rep, err
 	}
-	_, p := X.Dims()
+	p := X.x.Cols
 	_, k := Y.Dims()
 	W := mat.NewDense(p, k, nil)
-	mulTransTo(W.RawMatrix(), X.RawMatrix(), Y.RawMatrix())
+	mulTransTo(W.RawMatrix(), X, Y.RawMatrix())
 	lapack64.Potrs(chol, W.RawMatrix())
 	return W, rep, nil
 }
@@ -144,14 +144,14 @@ var ridgeMinRCond = math.Sqrt(0x1p-53)
 // the worst rounding of the computed XᵀX (each entry within
 // γ_k·(|X|ᵀ|X|)_ij, whose 2-norm is at most γ_k·tr(XᵀX), γ_k ≈ k·u), so that
 // the bound holds for the matrix actually factored. Otherwise κ = κ̂₁(G).
-func ridgeGramCholesky(name string, X *mat.Dense, ofColumns bool, lambda float64) (blas64.Triangular, float64, error) {
-	x := X.RawMatrix()
+func ridgeGramCholesky(name string, X gramX, ofColumns bool, lambda float64) (blas64.Triangular, float64, error) {
+	x := X.x
 	trans, m, k, what := blas.NoTrans, x.Rows, x.Cols, "XXᵀ + λI"
 	if ofColumns {
 		trans, m, k, what = blas.Trans, x.Cols, x.Rows, "XᵀX + λI"
 	}
 	g := blas64.Symmetric{Uplo: blas.Upper, N: m, Stride: m, Data: make([]float64, m*m)}
-	blas64.Syrk(trans, 1, x, 0, g)
+	blas64.Syrk(trans, X.alpha*X.alpha, x, 0, g)
 	trace := 0.0
 	for i := 0; i < m; i++ {
 		trace += g.Data[i*m+i]
@@ -177,16 +177,18 @@ func ridgeGramCholesky(name string, X *mat.Dense, ofColumns bool, lambda float64
 	return chol, 1 / rcond, nil
 }
 
-// mulTransTo sets the p×k W to XᵀY for the n×p X and n×k Y. For one
+// mulTransTo sets the p×k W to XᵀY for the scaled n×p X (alpha·x: the
+// products take alpha as their scalar) and the n×k Y. For one
 // right-hand side it uses matrix-vector products (a packed matrix product
 // would copy all of X for one column) over blocks of mulTransBlock rows,
 // adding the blocks' partial sums: blocked summation, whose error bound
 // grows like (b + n/b)·u instead of n·u (Higham, Accuracy and Stability of
 // Numerical Algorithms, 2002, §4.2), as the packed product's kc-deep blocks
 // give it.
-func mulTransTo(w, x, y blas64.General) {
+func mulTransTo(w blas64.General, X gramX, y blas64.General) {
+	x := X.x
 	if y.Cols != 1 {
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1, x, y, 0, w)
+		blas64.Gemm(blas.Trans, blas.NoTrans, X.alpha, x, y, 0, w)
 		return
 	}
 	n, p := x.Rows, x.Cols
@@ -197,10 +199,10 @@ func mulTransTo(w, x, y blas64.General) {
 		xb := blas64.General{Rows: rows, Cols: p, Stride: x.Stride, Data: x.Data[r*x.Stride:]}
 		yb := blas64.Vector{N: rows, Inc: y.Stride, Data: y.Data[r*y.Stride:]}
 		if r == 0 {
-			blas64.Gemv(blas.Trans, 1, xb, yb, 0, wv)
+			blas64.Gemv(blas.Trans, X.alpha, xb, yb, 0, wv)
 			continue
 		}
-		blas64.Gemv(blas.Trans, 1, xb, yb, 0, part)
+		blas64.Gemv(blas.Trans, X.alpha, xb, yb, 0, part)
 		blas64.Axpy(1, part, wv)
 	}
 }

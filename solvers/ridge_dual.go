@@ -58,7 +58,7 @@ func (s *RidgeDual) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 
 // SolveReport is Solve with a Report.
 func (s *RidgeDual) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
-	return solveScaled(s.Name(), &s.cfg, true, s.lambda, X, y, s.core)
+	return solveGram(s.Name(), &s.cfg, s.lambda, X, y, s.core)
 }
 
 // SolveMany factors K = XXᵀ + λI once and returns the p×k matrix W whose
@@ -66,7 +66,7 @@ func (s *RidgeDual) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Repo
 func (s *RidgeDual) SolveMany(X mat.Matrix, Y mat.Matrix) (*mat.Dense, error) {
 	Ws, err := ridgeManyScaled(s.Name(), &s.cfg, []float64{s.lambda}, X, Y, "Y",
 		func(X, Y *mat.Dense, lambdas []float64) ([]*mat.Dense, error) {
-			W, _, err := ridgeByDualCholesky(s.Name(), X, Y, lambdas[0])
+			W, _, err := ridgeByDualCholesky(s.Name(), gramX{X.RawMatrix(), 1}, Y, lambdas[0])
 			return []*mat.Dense{W}, err
 		})
 	if err != nil {
@@ -75,8 +75,8 @@ func (s *RidgeDual) SolveMany(X mat.Matrix, Y mat.Matrix) (*mat.Dense, error) {
 	return Ws[0], nil
 }
 
-func (s *RidgeDual) core(t *task) (*mat.VecDense, Report, error) {
-	W, rep, err := ridgeByDualCholesky(s.Name(), t.X, ridgeColumnOf(t.y), t.lambda)
+func (s *RidgeDual) core(X gramX, y *mat.VecDense, lambda float64) (*mat.VecDense, Report, error) {
+	W, rep, err := ridgeByDualCholesky(s.Name(), X, ridgeColumnOf(y), lambda)
 	if err != nil {
 		return nil, rep, err
 	}
@@ -84,17 +84,17 @@ func (s *RidgeDual) core(t *task) (*mat.VecDense, Report, error) {
 }
 
 // ridgeByDualCholesky solves (XXᵀ + λI)·A = Y and returns W = XᵀA for the
-// scaled n×p X and n×k Y; it overwrites Y with A.
-func ridgeByDualCholesky(name string, X, Y *mat.Dense, lambda float64) (*mat.Dense, Report, error) {
+// scaled n×p X (read-only) and n×k Y; it overwrites Y with A.
+func ridgeByDualCholesky(name string, X gramX, Y *mat.Dense, lambda float64) (*mat.Dense, Report, error) {
 	chol, kappa, err := ridgeGramCholesky(name, X, false, lambda)
 	rep := Report{Cond: math.Sqrt(kappa)}
 	if err != nil {
 		return nil, rep, err
 	}
 	lapack64.Potrs(chol, Y.RawMatrix())
-	_, p := X.Dims()
+	p := X.x.Cols
 	_, k := Y.Dims()
 	W := mat.NewDense(p, k, nil)
-	mulTransTo(W.RawMatrix(), X.RawMatrix(), Y.RawMatrix())
+	mulTransTo(W.RawMatrix(), X, Y.RawMatrix())
 	return W, rep, nil
 }
