@@ -25,6 +25,10 @@ import (
 //  4. Run the solver's core on the scaled copy, then scale back. A non-finite
 //     result (overflow of an unrepresentable answer, or a breakdown) becomes
 //     an error, never a returned vector.
+//
+// The Gram-based ridge solvers skip the copy of X in step 1 when they can
+// read the caller's storage in place with the same result (solveGram,
+// viewScaled).
 
 // task is the scaled problem a solver's core works on: private copies that
 // the core may overwrite.
