@@ -9,16 +9,15 @@ import (
 )
 
 // minParallelGemv is the number of entries of A below which Dgemv runs on
-// one goroutine. Measured on our 2-vCPU AMD EPYC (interleaved runs, idle
-// machine): while A fits in the last-level cache (8–16 MiB here) a second
-// goroutine made the product slower, not faster (BenchmarkDgemv at
-// 1000×1000: 54 GB/s on one, 38–41 GB/s split in two; lsqr and lsmr at
-// n = p = 1000: 0.71 s split, 0.55 s on one; at 1000×2000 and 2000×1000 a
-// tie), while at 2000×2000 (32 MiB) the split was faster (lsqr 8.6 s split
-// against 10.6 s on one). Hence 2²¹ entries (16 MiB). It is a variable only
-// so that the tests can lower it to reach the parallel path on small
-// matrices.
-var minParallelGemv = 1 << 21
+// one goroutine. With the helpers of pool.go, splitting a product between
+// the two cores of our AMD EPYC paid from 2¹⁶ entries for A·x and 2¹⁷ for
+// Aᵀ·x (BenchmarkDgemv-style runs, GB/s of A read, one core → two: 128²
+// 90 → 78 and 82 → 68, 256² 63 → 101 and 66 → 59–66, 362² 58 → 105 and
+// 64 → 77, 1000² 54 → 105 and 56 → 86, 2000² 26 → 45 and 20 → 47); hence
+// 2¹⁷. (Before the helpers, with a goroutine started per product, the
+// split lost below 2²¹ entries.) It is a variable only so that the tests
+// can lower it to reach the parallel path on small matrices.
+var minParallelGemv = 1 << 17
 
 // Dgemv performs one of the matrix-vector operations
 //
@@ -184,21 +183,28 @@ func gemvWorkers(size, other, align int) int {
 }
 
 // split calls do(lo, hi) on up to workers blocks that cover [0, size), each
-// a multiple of align long but the last, in parallel; the calling goroutine
-// takes the last block.
+// a multiple of align long but the last, in parallel: the first blocks on
+// the helpers (see helperPool), the last on the calling goroutine. When
+// another product holds the helpers it calls do(0, size) alone; every entry
+// of y goes through the same operations either way.
 func split(size, align, workers int, do func(lo, hi int)) {
+	if !helpers.owner.TryLock() {
+		do(0, size)
+		return
+	}
+	defer helpers.owner.Unlock()
 	block := ((size+workers-1)/workers + align - 1) / align * align
-	var wg sync.WaitGroup
-	lo := 0
-	for ; lo+block < size; lo += block {
-		wg.Add(1)
-		go func(lo int) {
-			defer wg.Done()
-			do(lo, lo+block)
-		}(lo)
+	hs := helpers.get(workers - 1)
+	lo, used := 0, 0
+	for ; lo+block < size && used < len(hs); lo += block {
+		l := lo
+		hs[used].start(func() { do(l, l+block) })
+		used++
 	}
 	do(lo, size)
-	wg.Wait()
+	for _, h := range hs[:used] {
+		h.finish()
+	}
 }
 
 // start is the index of entry 0 of a vector of length l with increment inc:

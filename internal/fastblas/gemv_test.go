@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
@@ -451,6 +452,31 @@ func TestDgemvPanics(t *testing.T) {
 		}
 		if got, want := run(Implementation{}), run(gonum.Implementation{}); got != want {
 			t.Errorf("Dgemv case %d: panic %v, gonum panics %v", i, got, want)
+		}
+	}
+}
+
+// TestHelpersSleepAndWake runs parallel products with pauses longer than
+// helperSpin between them, so that the helpers have gone to sleep and must
+// be woken, and checks each against the product run on one goroutine.
+func TestHelpersSleepAndWake(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(2, runtime.GOMAXPROCS(0))))
+	rng := rand.New(rand.NewPCG(29, 30))
+	const m, n = 300, 400
+	a := newMatrix(rng, m, n, 0)
+	x := vector(rng, max(m, n), 1)
+	for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+		withParallelGemvFrom(t, 1<<40)
+		want := make([]float64, max(m, n))
+		Implementation{}.Dgemv(tA, m, n, 1, a.data, a.stride, x, 1, 0, want, 1)
+		withParallelGemvFrom(t, 1)
+		for round := range 3 {
+			time.Sleep(3 * helperSpin)
+			y := make([]float64, max(m, n))
+			Implementation{}.Dgemv(tA, m, n, 1, a.data, a.stride, x, 1, 0, y, 1)
+			if !sameBits(y, want) {
+				t.Fatalf("tA=%c, round %d after a pause: other bits than on one goroutine", tA, round)
+			}
 		}
 	}
 }
