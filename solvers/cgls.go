@@ -50,7 +50,7 @@ func (s *CGLS) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 
 // SolveReport is Solve with a Report.
 func (s *CGLS) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
-	return solveScaled(s.Name(), &s.cfg, false, 0, X, y, s.core)
+	return solveReadOnly(s.Name(), &s.cfg, false, 0, X, y, s.core)
 }
 
 func (s *CGLS) core(t *task) (*mat.VecDense, Report, error) {

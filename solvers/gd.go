@@ -71,7 +71,7 @@ func (s *GD) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 
 // SolveReport is Solve with a Report.
 func (s *GD) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
-	return solveScaled(s.Name(), &s.cfg, false, 0, X, y, s.core)
+	return solveReadOnly(s.Name(), &s.cfg, false, 0, X, y, s.core)
 }
 
 func (s *GD) core(t *task) (*mat.VecDense, Report, error) {

@@ -12,11 +12,14 @@ import (
 // opaque hides X's raw storage, so that the pipeline must copy it.
 type opaque struct{ mat.Matrix }
 
-// TestGramView checks that "ridge-chol" and "ridge-dual" give the same
-// bits, the same Report and the same errors whether they read the caller's
-// *mat.Dense in place (viewScaled) or a private scaled copy (X hidden
-// behind an interface), that the view is taken exactly when viewScaled's
-// limits allow it, and that X is left untouched.
+// TestGramView checks that the solvers that may read X in place
+// ("ridge-chol" and "ridge-dual" through solveGram; the Krylov and gradient
+// solvers through solveReadOnly) give the same bits, the same Report and
+// the same errors whether they read the caller's *mat.Dense in place
+// (viewScaled) or a private scaled copy (X hidden behind an interface),
+// that the view is taken exactly when viewScaled's limits allow it, and
+// that X is left untouched. Refusals (an iteration cap, a failed
+// certificate) must match too.
 func TestGramView(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	gauss := func(n, p int, scale float64) *mat.Dense {
@@ -56,7 +59,16 @@ func TestGramView(t *testing.T) {
 			y.SetVec(i, rng.NormFloat64())
 		}
 		before := mat.DenseCopyOf(c.X)
-		for _, s := range []Reporter{NewRidgeChol(0.7), NewRidgeDual(0.7), NewRidgeChol(0), NewRidgeDual(1e-300)} {
+		start := mat.NewVecDense(p, nil)
+		for i := 0; i < p; i++ {
+			start.SetVec(i, 0.01*float64(i%7))
+		}
+		for _, s := range []Reporter{
+			NewRidgeChol(0.7), NewRidgeDual(0.7), NewRidgeChol(0), NewRidgeDual(1e-300),
+			// The read-only iterative solvers (solveReadOnly).
+			NewLSQR(), NewLSMR(), NewCGLS(), NewRidgeLSQR(0.7), NewLSQR(WithMaxIter(3)),
+			NewGD(WithMaxIter(50), WithStart(start)), NewNesterov(WithMaxIter(50)), NewRidgeGD(0.7, WithMaxIter(50)),
+		} {
 			w1, r1, e1 := s.SolveReport(c.X, y)
 			w2, r2, e2 := s.SolveReport(opaque{c.X}, y)
 			if (e1 == nil) != (e2 == nil) || e1 != nil && e1.Error() != e2.Error() {

@@ -33,7 +33,8 @@ import (
 // task is the scaled problem a solver's core works on: private copies that
 // the core may overwrite.
 type task struct {
-	X      *mat.Dense    // n×p, max|X_ij| ∈ [½, 1)
+	X      *mat.Dense    // n×p, max|X_ij| ∈ [½, 1); nil when view is set
+	view   *gramX        // X read in place (solveReadOnly), or nil
 	y      *mat.VecDense // length n, max|y_i| ∈ [½, 1), or all zero
 	lambda float64       // the ridge penalty for the scaled X (0 for min-norm)
 	start  *mat.VecDense // the scaled starting point, or nil for w₀ = 0
@@ -305,6 +306,20 @@ func ldexpAll(v []float64, exp int) int {
 // solveScaled runs the shared pipeline for one right-hand side. For ridge
 // solvers isRidge is true and lambda is the caller's penalty, validated here.
 func solveScaled(name string, cfg *config, isRidge bool, lambda float64, X mat.Matrix, y mat.Vector, core coreFunc) (*mat.VecDense, Report, error) {
+	return solveTask(name, cfg, isRidge, lambda, X, y, core, false)
+}
+
+// solveReadOnly is solveScaled for a core that only reads X, through
+// products that take its power-of-two scale as their scalar (the Krylov and
+// gradient solvers, through lsProblem): when viewScaled accepts X the core
+// gets the caller's storage in t.view and t.X is nil, which saves the
+// private copy (for a 2000×1000 X about 19 of LSQR's 51 ms) and gives the
+// same bits.
+func solveReadOnly(name string, cfg *config, isRidge bool, lambda float64, X mat.Matrix, y mat.Vector, core coreFunc) (*mat.VecDense, Report, error) {
+	return solveTask(name, cfg, isRidge, lambda, X, y, core, true)
+}
+
+func solveTask(name string, cfg *config, isRidge bool, lambda float64, X mat.Matrix, y mat.Vector, core coreFunc, readOnly bool) (*mat.VecDense, Report, error) {
 	if cfg.err != nil {
 		return nil, Report{}, fmt.Errorf("%s: %w", name, cfg.err)
 	}
@@ -325,15 +340,28 @@ func solveScaled(name string, cfg *config, isRidge bool, lambda float64, X mat.M
 	if cfg.start != nil && cfg.start.Len() != p {
 		return nil, Report{}, refusal(name, ErrShape, "start vector has length %d, X has %d columns", cfg.start.Len(), p)
 	}
-	sx, err := scaleCopy(name, "X", X, n, p)
-	if err != nil {
-		return nil, Report{}, err
+	var sx scaled
+	var view *gramX
+	if readOnly {
+		g, exp, zero, ok, err := viewScaled(name, "X", X, n, p)
+		if err != nil {
+			return nil, Report{}, err
+		}
+		if ok {
+			sx, view = scaled{exp: exp, zero: zero}, &g
+		}
+	}
+	if view == nil {
+		sx, err = scaleCopy(name, "X", X, n, p)
+		if err != nil {
+			return nil, Report{}, err
+		}
 	}
 	sy, err := scaleCopy(name, "y", y, n, 1)
 	if err != nil {
 		return nil, Report{}, err
 	}
-	t := &task{X: sx.X, y: mat.NewVecDense(n, sy.X.RawMatrix().Data), cfg: cfg}
+	t := &task{X: sx.X, view: view, y: mat.NewVecDense(n, sy.X.RawMatrix().Data), cfg: cfg}
 	if cfg.start != nil {
 		// The scaled problem's solution is w·2^(ex−ey); scale w₀ alike.
 		t.start = mat.NewVecDense(p, nil)

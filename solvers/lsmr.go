@@ -51,7 +51,7 @@ func (s *LSMR) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 
 // SolveReport is Solve with a Report.
 func (s *LSMR) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
-	return solveScaled(s.Name(), &s.cfg, false, 0, X, y, s.core)
+	return solveReadOnly(s.Name(), &s.cfg, false, 0, X, y, s.core)
 }
 
 // core follows Algorithm LSMR of Fong & Saunders (2011, §2.3) without

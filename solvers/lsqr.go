@@ -109,7 +109,7 @@ func (s *LSQR) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 
 // SolveReport is Solve with a Report.
 func (s *LSQR) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
-	return solveScaled(s.Name(), &s.cfg, false, 0, X, y, s.core)
+	return solveReadOnly(s.Name(), &s.cfg, false, 0, X, y, s.core)
 }
 
 func (s *LSQR) core(t *task) (*mat.VecDense, Report, error) {
@@ -134,6 +134,7 @@ func krylovCap(n, p int) int { return 4*min(n, p) + 20 }
 // neither; sketch.go's preconditioned X·N is one).
 type lsProblem struct {
 	X      blas64.General
+	alpha  float64 // the scaled X is alpha·X (a power of two; see gramX)
 	op     lsOperator
 	y      []float64
 	n, p   int
@@ -143,15 +144,21 @@ type lsProblem struct {
 }
 
 func newLSProblem(t *task) *lsProblem {
-	n, p := t.X.Dims()
-	X := t.X.RawMatrix()
+	g := gramX{alpha: 1}
+	if t.view != nil {
+		g = *t.view
+	} else {
+		g.x = t.X.RawMatrix()
+	}
+	n, p := g.x.Rows, g.x.Cols
 	y := make([]float64, n)
 	for i := range y {
 		y[i] = t.y.AtVec(i)
 	}
 	return &lsProblem{
-		X: X, y: y, n: n, p: p, lambda: t.lambda,
-		normXF: frobNorm(X),
+		X: g.x, alpha: g.alpha, y: y, n: n, p: p, lambda: t.lambda,
+		// ‖alpha·X‖_F = alpha·‖X‖_F exactly: alpha² is a power of four.
+		normXF: g.alpha * frobNorm(g.x),
 		normY:  nrm2(y),
 	}
 }
@@ -196,7 +203,7 @@ func (lp *lsProblem) mulAdd(trans bool, x []float64, beta float64, dst []float64
 	if trans {
 		tA = blas.Trans
 	}
-	blas64.Gemv(tA, 1, lp.X, vec(x), beta, vec(dst))
+	blas64.Gemv(tA, lp.alpha, lp.X, vec(x), beta, vec(dst))
 }
 
 // mulX sets dst = X·v.

@@ -50,7 +50,7 @@ func (s *RidgeGD) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 
 // SolveReport is Solve with a Report.
 func (s *RidgeGD) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
-	return solveScaled(s.Name(), &s.cfg, true, s.lambda, X, y, s.core)
+	return solveReadOnly(s.Name(), &s.cfg, true, s.lambda, X, y, s.core)
 }
 
 // core runs GD's loop with the penalty λ of the scaled problem in t.lambda.

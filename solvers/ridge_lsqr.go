@@ -40,7 +40,7 @@ func (s *RidgeLSQR) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 
 // SolveReport is Solve with a Report.
 func (s *RidgeLSQR) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
-	return solveScaled(s.Name(), &s.cfg, true, s.lambda, X, y, s.core)
+	return solveReadOnly(s.Name(), &s.cfg, true, s.lambda, X, y, s.core)
 }
 
 // core runs LSQR with damp = √λ, λ the penalty of the scaled problem.

@@ -255,14 +255,14 @@ func (s *Sketch) core(t *task) (*mat.VecDense, Report, error) {
 	ar, ac := A.dims()
 	// The preconditioned problem of the LSQR runs: the operator, or, for an
 	// ill-conditioned tall X, A formed once (see the doc comment).
-	lpA := lsProblem{op: A, n: ar, p: ac}
+	lpA := lsProblem{op: A, alpha: 1, n: ar, p: ac}
 	var (
 		Af      *mat.Dense
 		prodErr float64
 	)
 	if tall && 0x1p-53*normB*normN > sketchOperatorLimit {
 		Af, prodErr = pc.apply(t.X, tall)
-		lpA = lsProblem{X: Af.RawMatrix(), n: ar, p: ac}
+		lpA = lsProblem{X: Af.RawMatrix(), alpha: 1, n: ar, p: ac}
 	}
 	tol := t.cfg.tolOr(defaultIterTol)
 	maxIter := t.cfg.maxIterOr(krylovCap(ar, ac))
