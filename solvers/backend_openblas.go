@@ -24,10 +24,13 @@ import "C"
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	blasnetlib "gonum.org/v1/netlib/blas/netlib"
 	lapacknetlib "gonum.org/v1/netlib/lapack/netlib"
+
+	"github.com/minnorm/lstsq/internal/fastblas"
 )
 
 // init installs OpenBLAS as gonum's BLAS (blas64.Use) and OpenBLAS's LAPACK,
@@ -42,11 +45,31 @@ import (
 // suite holds with either), but they are not bitwise identical to it, and
 // OpenBLAS's threaded kernels may round differently with the thread count
 // (OPENBLAS_NUM_THREADS).
+//
+// One routine is not OpenBLAS's: Dgemv, the matrix–vector product the
+// iterative solvers spend their time in, is internal/fastblas's (AVX2/FMA
+// kernels, split between the cores by helper goroutines), which was faster
+// than OpenBLAS's dgemv on every shape measured (BenchmarkMinNorm, lsqr and
+// lsmr: see openBLAS). LAPACK's own calls inside OpenBLAS are unaffected.
 func init() {
-	blas64.Use(blasnetlib.Implementation{})
+	blas64.Use(openBLAS{})
 	lapack64.Use(lapacknetlib.Implementation{})
 	// "svd" and "ridge-svd" call LAPACK directly, column-major (svd_openblas.go).
 	svdLapack, svdSquareLower = svdColMajor{}, true
+}
+
+// openBLAS is OpenBLAS's BLAS with fastblas's Dgemv. Measured before the
+// change (2026-11-27, run B of README "Performance", 2 threads), lsqr and
+// lsmr took 0.53 s with OpenBLAS's dgemv against 0.36–0.41 s in the pure-Go
+// build at n = p = 1000, 7.0–7.3 s against 4.7–6.2 s at 2000², and
+// 0.047–0.067 s against 0.039–0.045 s on the rectangular shapes.
+type openBLAS struct {
+	blasnetlib.Implementation
+}
+
+// Dgemv is fastblas.Implementation.Dgemv (same arguments, same checks).
+func (openBLAS) Dgemv(tA blas.Transpose, m, n int, alpha float64, a []float64, lda int, x []float64, incX int, beta float64, y []float64, incY int) {
+	fastblas.Implementation{}.Dgemv(tA, m, n, alpha, a, lda, x, incX, beta, y, incY)
 }
 
 // Backend names the linear-algebra backend under the solvers in this build:

@@ -21,7 +21,6 @@ import (
 	"gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
-	blasnetlib "gonum.org/v1/netlib/blas/netlib"
 	lapacknetlib "gonum.org/v1/netlib/lapack/netlib"
 )
 
@@ -36,8 +35,8 @@ func TestOpenBLASActive(t *testing.T) {
 	if got := Backend(); got != "openblas" {
 		t.Errorf("Backend() = %q, want \"openblas\"", got)
 	}
-	if impl, ok := blas64.Implementation().(blasnetlib.Implementation); !ok {
-		t.Errorf("blas64.Implementation() is %T, want %T", blas64.Implementation(), impl)
+	if impl, ok := blas64.Implementation().(openBLAS); !ok {
+		t.Errorf("blas64.Implementation() is %T, want %T (OpenBLAS with fastblas's Dgemv)", blas64.Implementation(), impl)
 	}
 
 	const m, n = 300, 200
