@@ -174,13 +174,19 @@ func (g gemv) cols(lo, hi int) {
 // gemvWorkers is the number of goroutines for a product that splits size
 // entries of y into blocks of a multiple of align, each a dot product of
 // length other: one below minParallelGemv entries of A, else up to
-// GOMAXPROCS.
+// GOMAXPROCS but at most maxGemvWorkers.
 func gemvWorkers(size, other, align int) int {
 	if float64(size)*float64(other) < float64(minParallelGemv) {
 		return 1
 	}
-	return max(1, min(runtime.GOMAXPROCS(0), size/align))
+	return max(1, min(runtime.GOMAXPROCS(0), maxGemvWorkers, size/align))
 }
+
+// maxGemvWorkers caps the goroutines of one product, and so the helpers
+// that poll after it (pool.go). The product is bound by memory bandwidth,
+// which a few cores saturate; we measured only two, so the cap is a guess
+// that keeps the polling of idle helpers small on large machines.
+const maxGemvWorkers = 8
 
 // split calls do(lo, hi) on up to workers blocks that cover [0, size), each
 // a multiple of align long but the last, in parallel: the first blocks on
