@@ -4,10 +4,12 @@
 // gonum v0.17.0's Dlarft (forward direction) keeps, in prevlastv, the last
 // row (column-wise storage) or column (row-wise storage) in which any of the
 // block's earlier reflectors is non-zero, so that the products of the next
-// reflector with the earlier ones can stop there. LAPACK's dlarft resets
-// prevlastv to the current reflector's length only after the first reflector
-// (Fortran's "IF (I.GT.1)"); gonum's translation tests i > 1 on a 0-based
-// i, so after the second reflector it forgets the first one's length. When
+// reflector with the earlier ones can stop there. LAPACK's dlarft sets
+// prevlastv to the first reflector's length and takes the maximum with each
+// later one ("IF (I.GT.1) THEN PREVLASTV = MAX(PREVLASTV, LASTV) ELSE
+// PREVLASTV = LASTV", with a 1-based I); gonum's translation tests i > 1 on
+// a 0-based i, so at the second reflector it overwrites prevlastv instead
+// and forgets the first one's length. When
 // the second reflector of a block ends earlier than the first (its trailing
 // entries are exactly zero) and a later one reaches past it, the products
 // are cut short and the block's triangular factor T is wrong, with no
@@ -25,11 +27,12 @@
 // Implementation embeds gonum's and overrides Dlarft, Dgeqrf, Dgelqf,
 // Dormqr, Dormlq and Dormbr with the same blocked algorithms (LAPACK's
 // dgeqrf, dgelqf, dormqr, dormlq, dormbr) built on a Dlarft written from
-// its definition (larft.go). Everything else, including the unblocked
-// Dgeqr2, Dgelq2, Dorm2r, Dorml2 and the block application Dlarfb, is
-// gonum's, which is correct. Routines that gonum calls internally (for
-// example Dgesvd calling its own Dgeqrf, Dorgbr calling Dorgqr) are not
-// reached by the overrides: they stay gonum's.
+// its definition (larft.go). Everything else is gonum's: the unblocked
+// Dgeqr2, Dgelq2, Dorm2r, Dorml2 and the block application Dlarfb, which
+// are correct, and Dorgqr, Dorglq and the QL/RQ routines, which still carry
+// the bug but which the solvers do not call. Routines that gonum calls
+// internally (for example Dgesvd calling its own Dgeqrf, Dorgbr calling
+// Dorgqr) are not reached by the overrides either: they stay gonum's.
 //
 // Package solvers installs Implementation with lapack64.Use in its pure-Go
 // build. The OpenBLAS build uses netlib's LAPACK, which is not affected.
