@@ -28,7 +28,6 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	blasnetlib "gonum.org/v1/netlib/blas/netlib"
-	lapacknetlib "gonum.org/v1/netlib/lapack/netlib"
 
 	"github.com/minnorm/lstsq/internal/fastblas"
 )
@@ -53,7 +52,7 @@ import (
 // lsmr: see openBLAS). LAPACK's own calls inside OpenBLAS are unaffected.
 func init() {
 	blas64.Use(openBLAS{})
-	lapack64.Use(lapacknetlib.Implementation{})
+	lapack64.Use(obLapack{})
 	// "svd" and "ridge-svd" call LAPACK directly, column-major (svd_openblas.go).
 	svdLapack, svdSquareLower = svdColMajor{}, true
 }

@@ -12,6 +12,8 @@ package solvers
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"sync"
 	"testing"
 
@@ -223,4 +225,87 @@ func TestOpenBLASConcurrent(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestObLapackCholesky checks the column-major Dpotrf and Dpotrs of the
+// openblas build against netlib's row-major calls (OpenBLAS's LAPACK behind
+// both, the other triangle): the same factor and solution to within
+// 8·n·u of their sizes, the strict other triangle untouched, refusal of an
+// indefinite matrix and the same panics on bad arguments.
+func TestObLapackCholesky(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	for _, n := range []int{1, 7, 300} {
+		for _, ul := range []blas.Uplo{blas.Upper, blas.Lower} {
+			lda := n + 2
+			b := make([]float64, n*n)
+			for i := range b {
+				b[i] = rng.NormFloat64()
+			}
+			a0 := make([]float64, (n-1)*lda+n)
+			for i := 0; i < n; i++ {
+				for j := 0; j < n; j++ {
+					s := 0.0
+					for k := 0; k < n; k++ {
+						s += b[k*n+i] * b[k*n+j]
+					}
+					a0[i*lda+j] = s + float64(n)*boolTo(i == j)
+				}
+			}
+			got, want := append([]float64(nil), a0...), append([]float64(nil), a0...)
+			if !(obLapack{}).Dpotrf(ul, n, got, lda) || !(lapacknetlib.Implementation{}).Dpotrf(ul, n, want, lda) {
+				t.Fatalf("n=%d %c: not positive definite", n, ul)
+			}
+			scale := 0.0
+			for _, v := range want {
+				scale = math.Max(scale, math.Abs(v))
+			}
+			for i := 0; i < n; i++ {
+				for j := 0; j < n; j++ {
+					k := i*lda + j
+					inside := ul == blas.Upper && j >= i || ul == blas.Lower && j <= i
+					if !inside && got[k] != a0[k] {
+						t.Fatalf("n=%d %c: entry %d,%d outside the triangle changed", n, ul, i, j)
+					}
+					if inside && math.Abs(got[k]-want[k]) > 8*float64(n)*openblasU*scale {
+						t.Fatalf("n=%d %c: factor differs at %d,%d: %v vs %v", n, ul, i, j, got[k], want[k])
+					}
+				}
+			}
+			x, xw := make([]float64, n), make([]float64, n)
+			for i := range x {
+				x[i] = rng.NormFloat64()
+				xw[i] = x[i]
+			}
+			obLapack{}.Dpotrs(ul, n, 1, got, lda, x, 1)
+			lapacknetlib.Implementation{}.Dpotrs(ul, n, 1, want, lda, xw, 1)
+			xs := 0.0
+			for _, v := range xw {
+				xs = math.Max(xs, math.Abs(v))
+			}
+			for i := range x {
+				if math.Abs(x[i]-xw[i]) > 8*float64(n)*openblasU*xs*float64(n) {
+					t.Fatalf("n=%d %c: Dpotrs differs at %d: %v vs %v", n, ul, i, x[i], xw[i])
+				}
+			}
+		}
+	}
+	indef := []float64{1, 2, 2, 1}
+	if (obLapack{}).Dpotrf(blas.Upper, 2, indef, 2) {
+		t.Error("an indefinite matrix was factored")
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("lda < n did not panic")
+			}
+		}()
+		obLapack{}.Dpotrf(blas.Upper, 3, make([]float64, 9), 2)
+	}()
+}
+
+func boolTo(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
