@@ -31,7 +31,7 @@ import (
 // Dormlq apply in blocks (its block size is 32, Ilaenv ispec 1).
 const blockedMin = 33
 
-// sparseDesigns are the two kinds of sparse X sparseGen draws, in the order
+// sparseDesigns are the three kinds of sparse X sparseGen draws, in the order
 // it shrinks toward.
 var sparseDesigns = []string{"scattered", "one-hot", "dummy"}
 
