@@ -25,12 +25,13 @@
 // ‖X·X⁺·X − X‖ (props/testdata/rapid/TestMinNormSolvers_cod_penrose).
 //
 // Implementation embeds gonum's and overrides Dlarft, Dgeqrf, Dgelqf,
-// Dormqr, Dormlq and Dormbr with the same blocked algorithms (LAPACK's
-// dgeqrf, dgelqf, dormqr, dormlq, dormbr) built on a Dlarft written from
-// its definition (larft.go). Everything else is gonum's: the unblocked
-// Dgeqr2, Dgelq2, Dorm2r, Dorml2 and the block application Dlarfb, which
-// are correct, and Dorgqr, Dorglq and the QL/RQ routines, which still carry
-// the bug but which the solvers do not call. Routines that gonum calls
+// Dormqr, Dormlq, Dormbr, Dorgqr and Dorglq with the same blocked
+// algorithms (LAPACK's dgeqrf, dgelqf, dormqr, dormlq, dormbr, dorgqr,
+// dorglq) built on a Dlarft written from its definition (larft.go).
+// Everything else is gonum's: the unblocked Dgeqr2, Dgelq2, Dorm2r, Dorml2,
+// Dorg2r, Dorgl2 and the block application Dlarfb, which are correct, and
+// the QL/RQ routines (Dgeqlf, Dgerqf, Dorgql and their kin), which may
+// still carry the bug but which nothing here calls. Routines that gonum calls
 // internally (for example Dgesvd calling its own Dgeqrf, Dorgbr calling
 // Dorgqr) are not reached by the overrides either: they stay gonum's.
 //

@@ -28,6 +28,8 @@ type lapacker interface {
 	Dormqr(side blas.Side, trans blas.Transpose, m, n, k int, a []float64, lda int, tau, c []float64, ldc int, work []float64, lwork int)
 	Dormlq(side blas.Side, trans blas.Transpose, m, n, k int, a []float64, lda int, tau, c []float64, ldc int, work []float64, lwork int)
 	Dormbr(vect lapack.ApplyOrtho, side blas.Side, trans blas.Transpose, m, n, k int, a []float64, lda int, tau, c []float64, ldc int, work []float64, lwork int)
+	Dorgqr(m, n, k int, a []float64, lda int, tau, work []float64, lwork int)
+	Dorglq(m, n, k int, a []float64, lda int, tau, work []float64, lwork int)
 }
 
 var (
@@ -517,8 +519,11 @@ func TestBadArguments(t *testing.T) {
 		"Dormbr short work": func() {
 			fixed.Dormbr(lapack.ApplyQ, blas.Left, blas.Trans, 100, 50, 40, big, 40, make([]float64, 40), big, 50, make([]float64, 10), 5000)
 		},
-		"Dlarft ldt<k":   func() { fixed.Dlarft(lapack.Forward, lapack.ColumnWise, 5, 3, a, 3, tau, c, 2) },
-		"Dlarft short v": func() { fixed.Dlarft(lapack.Forward, lapack.RowWise, 50, 3, a[:20], 50, tau, c, 3) },
+		"Dorgqr n>m":       func() { fixed.Dorgqr(3, 4, 2, a, 4, tau[:2], work, len(work)) },
+		"Dorgqr short tau": func() { fixed.Dorgqr(200, 150, 140, big, 150, tau, make([]float64, 150*nb), 150*nb) },
+		"Dorglq m>n":       func() { fixed.Dorglq(4, 3, 2, a, 3, tau[:2], work, len(work)) },
+		"Dlarft ldt<k":     func() { fixed.Dlarft(lapack.Forward, lapack.ColumnWise, 5, 3, a, 3, tau, c, 2) },
+		"Dlarft short v":   func() { fixed.Dlarft(lapack.Forward, lapack.RowWise, 50, 3, a[:20], 50, tau, c, 3) },
 	} {
 		func() {
 			defer func() {
@@ -528,5 +533,111 @@ func TestBadArguments(t *testing.T) {
 			}()
 			call()
 		}()
+	}
+}
+
+// checkGenerate factors a random sparse matrix with this package's Dgeqrf
+// (lq false) or Dgelqf, then forms Q with impl's Dorgqr (the first q
+// columns, q = min(m, n) … n) or Dorglq (the first q rows), and returns an
+// error when an entry differs from the explicit product of the reflectors
+// by more than 8·(m + n)·u·√m, generous for the two computations of an
+// orthogonal matrix and far below a wrong T's O(1). The minimal lwork (the
+// unblocked path) must give the same answer.
+func checkGenerate(impl lapacker, lq bool, m, n int, density float64, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, 4))
+	a0, lda, _ := sparseMatrix(rng, m, n, 2, density)
+	k := min(m, n)
+	tau := make([]float64, k)
+	work := make([]float64, 1<<16)
+	name := "Dorgqr"
+	if lq {
+		name = "Dorglq"
+		fixed.Dgelqf(m, n, a0, lda, tau, work, len(work))
+	} else {
+		fixed.Dgeqrf(m, n, a0, lda, tau, work, len(work))
+	}
+	nq := m // Q is nq×nq
+	if lq {
+		nq = n
+	}
+	q := explicitQ(lq, nq, k, a0, lda, tau)
+	bound := 8 * float64(m+n) * u * math.Sqrt(float64(nq))
+	for _, cols := range []int{k, (k + nq) / 2, nq} {
+		rows, width := nq, cols // Dorgqr: the nq×cols leading columns
+		if lq {
+			rows, width = cols, nq // Dorglq: the cols×nq leading rows
+		}
+		for _, minimal := range []bool{false, true} {
+			ldg := width + 1 // the generated matrix may be wider than a0
+			a := make([]float64, (rows-1)*ldg+width)
+			for i := 0; i < rows; i++ {
+				for j := 0; j < width; j++ {
+					if i < m && j < n {
+						a[i*ldg+j] = a0[i*lda+j]
+					}
+				}
+			}
+			query := []float64{0}
+			gen := impl.Dorgqr
+			if lq {
+				gen = impl.Dorglq
+			}
+			gen(rows, width, k, a, ldg, tau, query, -1)
+			lwork := int(query[0])
+			if minimal {
+				lwork = max(rows, width)
+			}
+			gen(rows, width, k, a, ldg, tau, make([]float64, lwork), lwork)
+			worst := 0.0
+			for i := 0; i < rows; i++ {
+				for j := 0; j < width; j++ {
+					want := q[i*nq+j] // Dorgqr: Q's columns
+					if lq {
+						want = q[j*nq+i] // Dorglq: rows of Q = H_{k−1}⋯H₀ = explicitQᵀ
+					}
+					worst = math.Max(worst, math.Abs(a[i*ldg+j]-want))
+				}
+			}
+			if !(worst <= bound) {
+				return fmt.Errorf("%s m=%d n=%d k=%d (%d×%d) lwork=%d seed=%d: max error %.3g > %.3g", name, m, n, k, rows, width, lwork, seed, worst, bound)
+			}
+		}
+	}
+	return nil
+}
+
+func TestDorgqrDorglq(t *testing.T) {
+	for _, lq := range []bool{false, true} {
+		for _, sh := range [][2]int{{12, 9}, {9, 12}, {200, 150}, {150, 200}, {170, 170}} {
+			m, n := sh[0], sh[1]
+			if lq == (m > n) {
+				m, n = n, m // Dgeqrf wants the tall, Dgelqf the wide one here
+			}
+			for _, density := range []float64{1, 0.02} {
+				if err := checkGenerate(fixed, lq, m, n, density, 1); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+	}
+}
+
+// TestDorgqrDorglqCatchGonum shows that checkGenerate can fail: gonum's own
+// blocked Dorgqr and Dorglq fail it on sparse reflectors.
+func TestDorgqrDorglqCatchGonum(t *testing.T) {
+	for _, lq := range []bool{false, true} {
+		m, n := 300, 200
+		if lq {
+			m, n = n, m
+		}
+		caught := 0
+		for seed := uint64(0); seed < 3; seed++ {
+			if checkGenerate(gonum, lq, m, n, 0.02, seed) != nil {
+				caught++
+			}
+		}
+		if caught == 0 {
+			t.Errorf("lq=%t: gonum's blocked Dorgqr/Dorglq passed every sparse case: either the check lost its power or gonum is fixed (then drop lapackfix)", lq)
+		}
 	}
 }
