@@ -13,8 +13,8 @@ import (
 type opaque struct{ mat.Matrix }
 
 // TestGramView checks that the solvers that may read X in place
-// ("ridge-chol" and "ridge-dual" through solveGram; the Krylov and gradient
-// solvers through solveReadOnly) give the same bits, the same Report and
+// through solveReadOnly ("ridge-chol", "ridge-dual", the Krylov and
+// gradient solvers) give the same bits, the same Report and
 // the same errors whether they read the caller's *mat.Dense in place
 // (viewScaled) or a private scaled copy (X hidden behind an interface),
 // that the view is taken exactly when viewScaled's limits allow it, and

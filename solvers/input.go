@@ -26,8 +26,8 @@ import (
 //     result (overflow of an unrepresentable answer, or a breakdown) becomes
 //     an error, never a returned vector.
 //
-// The Gram-based ridge solvers skip the copy of X in step 1 when they can
-// read the caller's storage in place with the same result (solveGram,
+// Solvers that only read X skip the copy of X in step 1 when they can read
+// the caller's storage in place with the same result (solveReadOnly,
 // viewScaled).
 
 // task is the scaled problem a solver's core works on: private copies that
@@ -174,6 +174,15 @@ func copyRaw(dst []float64, X mat.Matrix, n, p int) bool {
 	return true
 }
 
+// gram returns the task's X for a core that only reads it: the caller's
+// storage with its scale (t.view), or the private scaled copy with scale 1.
+func (t *task) gram() gramX {
+	if t.view != nil {
+		return *t.view
+	}
+	return gramX{x: t.X.RawMatrix(), alpha: 1}
+}
+
 // gramX is a read-only n×p matrix x together with the power of two alpha
 // such that alpha·x is the scaled X of the pipeline (max|alpha·x_ij| in
 // [½, 1)): the caller's own storage with alpha = 2^-exp (viewScaled), or a
@@ -311,10 +320,11 @@ func solveScaled(name string, cfg *config, isRidge bool, lambda float64, X mat.M
 
 // solveReadOnly is solveScaled for a core that only reads X, through
 // products that take its power-of-two scale as their scalar (the Krylov and
-// gradient solvers, through lsProblem): when viewScaled accepts X the core
-// gets the caller's storage in t.view and t.X is nil, which saves the
-// private copy (for a 2000×1000 X about 19 of LSQR's 51 ms) and gives the
-// same bits.
+// gradient solvers through lsProblem, "ridge-chol" and "ridge-dual" through
+// their Gram matrix): when viewScaled accepts X the core gets the caller's
+// storage in t.view and t.X is nil, which saves the private copy (for a
+// 2000×1000 X about 19 of LSQR's 51 ms, and 10 of ridge-chol's 75) and
+// gives the same bits. Such a core reads X through t.gram().
 func solveReadOnly(name string, cfg *config, isRidge bool, lambda float64, X mat.Matrix, y mat.Vector, core coreFunc) (*mat.VecDense, Report, error) {
 	return solveTask(name, cfg, isRidge, lambda, X, y, core, true)
 }
@@ -470,69 +480,4 @@ func unscale(name string, A *mat.Dense, exp int) error {
 		}
 	}
 	return nil
-}
-
-// gramCore solves the scaled ridge problem of solveGram: X is read-only (see
-// gramX), y a private scaled copy the core may overwrite, lambda the
-// penalty for the scaled X.
-type gramCore func(X gramX, y *mat.VecDense, lambda float64) (*mat.VecDense, Report, error)
-
-// solveGram is solveScaled for the Gram-based ridge solvers ("ridge-chol",
-// "ridge-dual"), which read X only to form XᵀX or XXᵀ and one product with
-// a vector: when viewScaled accepts X they read the caller's storage,
-// without the private copy (for a 2000×1000 X the copy, its zeroing and
-// scaling took about 10 of the solve's 75 ms), and get the same bits as
-// from the copy. Everything else (checks, refusals, scaling of λ and y,
-// the quick return, scaling back) is solveScaled's.
-func solveGram(name string, cfg *config, lambda float64, X mat.Matrix, y mat.Vector, core gramCore) (*mat.VecDense, Report, error) {
-	if cfg.err != nil {
-		return nil, Report{}, fmt.Errorf("%s: %w", name, cfg.err)
-	}
-	if !(lambda >= 0 && !math.IsInf(lambda, 1)) {
-		return nil, Report{}, refusal(name, ErrBadParameter, "λ = %v must be finite and non-negative", lambda)
-	}
-	n, p, err := dims(name, X)
-	if err != nil {
-		return nil, Report{}, err
-	}
-	m, err := vecLen(name, y)
-	if err != nil {
-		return nil, Report{}, err
-	}
-	if m != n {
-		return nil, Report{}, refusal(name, ErrShape, "len(y) = %d, X has %d rows", m, n)
-	}
-	gx, exp, zero, ok, err := viewScaled(name, "X", X, n, p)
-	if err != nil {
-		return nil, Report{}, err
-	}
-	if !ok {
-		sx, err := scaleCopy(name, "X", X, n, p)
-		if err != nil {
-			return nil, Report{}, err
-		}
-		gx, exp, zero = gramX{x: sx.X.RawMatrix(), alpha: 1}, sx.exp, sx.zero
-	}
-	sy, err := scaleCopy(name, "y", y, n, 1)
-	if err != nil {
-		return nil, Report{}, err
-	}
-	if zero || sy.zero {
-		return mat.NewVecDense(p, nil), Report{}, nil
-	}
-	lam := math.Ldexp(lambda, -2*exp)
-	if math.IsInf(lam, 0) {
-		return nil, Report{}, refusal(name, ErrBadParameter, "λ = %v overflows when X is scaled to unit size (max|X| ≈ 2^%d)", lambda, exp)
-	}
-	w, rep, err := core(gx, mat.NewVecDense(n, sy.X.RawMatrix().Data), lam)
-	if err != nil {
-		return nil, rep, err
-	}
-	out := mat.NewVecDense(p, nil)
-	out.CopyVec(w)
-	data := out.RawVector().Data
-	if i := ldexpAll(data, sy.exp-exp); i >= 0 {
-		return nil, rep, refusal(name, ErrIllConditioned, "solution is not representable (w[%d] = %v)", i, data[i])
-	}
-	return out, rep, nil
 }

@@ -144,12 +144,7 @@ type lsProblem struct {
 }
 
 func newLSProblem(t *task) *lsProblem {
-	g := gramX{alpha: 1}
-	if t.view != nil {
-		g = *t.view
-	} else {
-		g.x = t.X.RawMatrix()
-	}
+	g := t.gram()
 	n, p := g.x.Rows, g.x.Cols
 	y := make([]float64, n)
 	for i := range y {

@@ -76,7 +76,7 @@ func (s *RidgeChol) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 
 // SolveReport is Solve with a Report.
 func (s *RidgeChol) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
-	return solveGram(s.Name(), &s.cfg, s.lambda, X, y, s.core)
+	return solveReadOnly(s.Name(), &s.cfg, true, s.lambda, X, y, s.core)
 }
 
 // SolveMany factors G = XᵀX + λI once and returns the p×k matrix W whose
@@ -93,8 +93,8 @@ func (s *RidgeChol) SolveMany(X mat.Matrix, Y mat.Matrix) (*mat.Dense, error) {
 	return Ws[0], nil
 }
 
-func (s *RidgeChol) core(X gramX, y *mat.VecDense, lambda float64) (*mat.VecDense, Report, error) {
-	W, rep, err := ridgeByPrimalCholesky(s.Name(), X, ridgeColumnOf(y), lambda)
+func (s *RidgeChol) core(t *task) (*mat.VecDense, Report, error) {
+	W, rep, err := ridgeByPrimalCholesky(s.Name(), t.gram(), ridgeColumnOf(t.y), t.lambda)
 	if err != nil {
 		return nil, rep, err
 	}

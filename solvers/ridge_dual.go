@@ -58,7 +58,7 @@ func (s *RidgeDual) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 
 // SolveReport is Solve with a Report.
 func (s *RidgeDual) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
-	return solveGram(s.Name(), &s.cfg, s.lambda, X, y, s.core)
+	return solveReadOnly(s.Name(), &s.cfg, true, s.lambda, X, y, s.core)
 }
 
 // SolveMany factors K = XXᵀ + λI once and returns the p×k matrix W whose
@@ -75,8 +75,8 @@ func (s *RidgeDual) SolveMany(X mat.Matrix, Y mat.Matrix) (*mat.Dense, error) {
 	return Ws[0], nil
 }
 
-func (s *RidgeDual) core(X gramX, y *mat.VecDense, lambda float64) (*mat.VecDense, Report, error) {
-	W, rep, err := ridgeByDualCholesky(s.Name(), X, ridgeColumnOf(y), lambda)
+func (s *RidgeDual) core(t *task) (*mat.VecDense, Report, error) {
+	W, rep, err := ridgeByDualCholesky(s.Name(), t.gram(), ridgeColumnOf(t.y), t.lambda)
 	if err != nil {
 		return nil, rep, err
 	}
