@@ -278,22 +278,6 @@ func TestDormqrDormlq(t *testing.T) {
 	}
 }
 
-// TestDormqrDormlqCatchGonum shows that checkMultiply can fail: gonum's
-// own Dormqr and Dormlq fail it on sparse reflectors beyond one block.
-func TestDormqrDormlqCatchGonum(t *testing.T) {
-	for _, rowWise := range []bool{false, true} {
-		caught := 0
-		for seed := uint64(0); seed < 4; seed++ {
-			if checkMultiply(gonum, rowWise, 90, 12, 70, 0.9, seed) != nil {
-				caught++
-			}
-		}
-		if caught == 0 {
-			t.Errorf("rowWise=%t: gonum's blocked multiplication passed every sparse case: either the check lost its power or gonum is fixed (then drop lapackfix)", rowWise)
-		}
-	}
-}
-
 // sparseMatrix returns an m×n matrix (stride n + pad) whose entries are 0
 // except, with probability density, integers in [1, 3]: the kind of
 // design (counts, one-hot codes) whose reductions leave the exact zeros
@@ -379,26 +363,6 @@ func TestDgeqrfDgelqf(t *testing.T) {
 					t.Error(err)
 				}
 			}
-		}
-	}
-}
-
-// TestDgeqrfDgelqfCatchGonum shows that checkFactor can fail: gonum's own
-// blocked factorizations fail it on sparse matrices.
-func TestDgeqrfDgelqfCatchGonum(t *testing.T) {
-	for _, lq := range []bool{false, true} {
-		m, n := 300, 200
-		if lq {
-			m, n = n, m
-		}
-		caught := 0
-		for seed := uint64(0); seed < 3; seed++ {
-			if checkFactor(gonum, lq, m, n, 0.02, seed) != nil {
-				caught++
-			}
-		}
-		if caught == 0 {
-			t.Errorf("lq=%t: gonum's blocked factorization passed every sparse case: either the check lost its power or gonum is fixed (then drop lapackfix)", lq)
 		}
 	}
 }
@@ -622,22 +586,41 @@ func TestDorgqrDorglq(t *testing.T) {
 	}
 }
 
-// TestDorgqrDorglqCatchGonum shows that checkGenerate can fail: gonum's own
-// blocked Dorgqr and Dorglq fail it on sparse reflectors.
-func TestDorgqrDorglqCatchGonum(t *testing.T) {
-	for _, lq := range []bool{false, true} {
-		m, n := 300, 200
+// TestChecksCatchGonum shows that each check above can fail: gonum's own
+// blocked routines fail them on sparse input, for column-wise (QR) and
+// row-wise (LQ) reflectors. If one stops failing, either the check lost
+// its power or gonum is fixed (then drop lapackfix).
+func TestChecksCatchGonum(t *testing.T) {
+	tallWide := func(lq bool) (m, n int) {
 		if lq {
-			m, n = n, m
+			return 200, 300
 		}
-		caught := 0
-		for seed := uint64(0); seed < 3; seed++ {
-			if checkGenerate(gonum, lq, m, n, 0.02, seed) != nil {
-				caught++
+		return 300, 200
+	}
+	for _, c := range []struct {
+		name  string
+		check func(lq bool, seed uint64) error
+	}{
+		{"Dormqr/Dormlq", func(lq bool, seed uint64) error { return checkMultiply(gonum, lq, 90, 12, 70, 0.9, seed) }},
+		{"Dgeqrf/Dgelqf", func(lq bool, seed uint64) error {
+			m, n := tallWide(lq)
+			return checkFactor(gonum, lq, m, n, 0.02, seed)
+		}},
+		{"Dorgqr/Dorglq", func(lq bool, seed uint64) error {
+			m, n := tallWide(lq)
+			return checkGenerate(gonum, lq, m, n, 0.02, seed)
+		}},
+	} {
+		for _, lq := range []bool{false, true} {
+			caught := 0
+			for seed := uint64(0); seed < 3; seed++ {
+				if c.check(lq, seed) != nil {
+					caught++
+				}
 			}
-		}
-		if caught == 0 {
-			t.Errorf("lq=%t: gonum's blocked Dorgqr/Dorglq passed every sparse case: either the check lost its power or gonum is fixed (then drop lapackfix)", lq)
+			if caught == 0 {
+				t.Errorf("%s, row-wise=%t: gonum's routine passed every sparse case", c.name, lq)
+			}
 		}
 	}
 }
