@@ -7,9 +7,11 @@ import (
 
 // potrfBase is the order at or below which Dpotrf hands the factorization
 // to gonum's blocked Dpotrf, whose block operations are too small there
-// for the recursion to pay. Measured (BenchmarkDpotrf, 2 threads, 3 runs
-// each, noisy): 64, 128 and 256 gave 14–16, 17–18 and 12–13 ms at n = 1000
-// and 86–92, 74–91 and 70–79 ms at n = 2000.
+// for the recursion to pay. Measured (BenchmarkDpotrf, 2 threads, 4 runs
+// each, noisy; the copy of the input outside the timing): 128 and 256 gave
+// 11.8–12.8 and 11.1–12.2 ms at n = 1000 and 66–74 and 67–75 ms at n = 2000,
+// against gonum's Dpotrf at 14–17 and 80–99 ms; 64 was slower in an earlier
+// run that timed the copy too.
 const potrfBase = 256
 
 // Dpotrf computes the Cholesky factorization A = Uᵀ·U (ul == blas.Upper)
