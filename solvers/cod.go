@@ -5,6 +5,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	blasgonum "gonum.org/v1/gonum/blas/gonum"
 	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/lapack/lapack64"
 	"gonum.org/v1/gonum/mat"
@@ -26,23 +27,46 @@ import (
 //
 // When r = q (full column rank) the LQ step is skipped and M⁺b = P·R₁₁⁻¹·Q₁ᵀb.
 //
-// # Reduction to a square matrix
+// # Reduction to a square matrix, and the full-rank certificate
 //
 // The pivoted QR is level-2 heavy (half its flops are matrix–vector products
 // over the not yet updated trailing columns), unlike the blocked unpivoted QR
-// and LQ. So a wide X, and with the OpenBLAS backend a very tall one (see
-// codTallRatio), is first reduced to a square triangle by an unpivoted
-// factorization, as LAPACK's xGELSS and xGELSD do before the SVD, and M is
-// that triangle:
+// and LQ. So X is first reduced to a square triangle by an unpivoted
+// factorization, as LAPACK's xGELSS and xGELSD do before the SVD:
 //
-//	tall, n > p:  X = Q₀·R₀ (Q₀ n×p orthonormal columns, R₀ p×p),  X⁺ = R₀⁺·Q₀ᵀ,
-//	wide, n < p:  X = L₀·Q₀ (Q₀ n×p orthonormal rows, L₀ n×n),     X⁺ = Q₀ᵀ·L₀⁺.
+//	n ≥ p:  X = Q₀·R₀ (Q₀ n×p orthonormal columns, R₀ p×p),  X⁺ = R₀⁺·Q₀ᵀ,
+//	n < p:  X = L₀·Q₀ (Q₀ n×p orthonormal rows, L₀ n×n),     X⁺ = Q₀ᵀ·L₀⁺.
 //
 // Both satisfy the Penrose conditions because Q₀ᵀQ₀ = I (tall) or Q₀Q₀ᵀ = I
 // (wide): for the wide case with G = Q₀ᵀL₀⁺, X·G·X = L₀L₀⁺L₀Q₀ = X,
 // G·X·G = Q₀ᵀL₀⁺L₀L₀⁺ = G, X·G = L₀L₀⁺ and G·X = Q₀ᵀ(L₀⁺L₀)Q₀ are symmetric;
 // the tall case is its transpose. The same identities hold for the rank-r
-// truncation of R₀ or L₀, which is what steps 1–3 compute. Otherwise M = X.
+// truncation of R₀ or L₀, which is what steps 1–3 compute with M = R₀ or L₀.
+// (Both are computed as an LQ factorization along contiguous rows: of the
+// transposed copy Xᵀ = R₀ᵀ·Q₀ᵀ for n ≥ p, of X itself for n < p.)
+//
+// When the triangle T = R₀ or L₀ (k×k, k = min(n, p)) is far from the
+// cut-off below, steps 1–3 cannot change the answer: the rank is k and
+// X⁺B = R₀⁻¹·Q₀ᵀB or Q₀ᵀ·L₀⁻¹B, which is what COD then returns without
+// pivoting. The certificate is
+//
+//	σ̂_min(T) > μ·rcond·σ̂_max(T),  μ = 2²⁰,
+//
+// with σ̂ from three steps of the power iterations of step 2 (codSigmaEst).
+// If σ_min(T) > rcond·σ_max(T) (T has the singular values of X), step 1
+// keeps every column, since every |R_ii| of a triangle lies in
+// [σ_min, σ_max], and step 2 keeps them all, since its estimates only err
+// towards a better-conditioned triangle and the leading triangles of the
+// pivoted R are no worse conditioned than R. The certificate can only be
+// wrong if σ̂_min/σ̂_max overestimates σ_min/σ_max by the factor μ: after
+// s steps, by log-convexity of ‖(RᵀR)^j·x₀‖ in j, σ̂_max ≥ σ_max·|c₁|^(1/2s)
+// and σ̂_min ≤ σ_min·|c_k|^(−1/2s) for the components c₁, c_k of the start
+// vector along the extreme right singular vectors, so with s = 3 it needs
+// |c₁·c_k| < μ⁻⁶ = 2⁻¹²⁰. It costs 12 triangular products and solves; when
+// it fails, the pivoted QR of T (k×k) follows, which is all the reduction
+// costs on top of the pivoted QR of X itself. The margin μ sends
+// full-rank X with κ above about 1/(μ·rcond) (about 4·10⁶ at n = p = 1000) to
+// the pivoted path, which decides their rank as before.
 //
 // # Rank cut-off
 //
@@ -96,37 +120,48 @@ import (
 //
 // # Cost
 //
-// About that of two QR factorizations, O(n·p·min(n, p)), several times less
-// than an SVD. Step 1 is pivotedQR, LAPACK's blocked xGEQP3 algorithm run on
-// Mᵀ in row-major storage, so that the columns of M are contiguous: its
-// matrix–vector products over the trailing columns (the level-2 half) are
-// dot products along rows, and a pivot swap exchanges two rows (with the
-// OpenBLAS backend step 1 is LAPACK's own dgeqp3: see codGeqp3ColMajor).
-// Memory: the pipeline's copy of X, which is factored in place, and at most
-// one more triangle or transposed copy of min(n, p)×max(n, p) entries (a
-// square X is transposed in place); no Q is ever formed.
+// For X of full rank and moderate κ (the certificate holds): one blocked
+// unpivoted QR or LQ, O(n·p·min(n, p)), as "qr" costs and as LAPACK's xGELS
+// does. Otherwise that plus a pivoted QR of the k×k triangle: pivotedQR,
+// LAPACK's blocked xGEQP3 algorithm run on Mᵀ in row-major storage, so that
+// the columns of M are contiguous: its matrix–vector products over the
+// trailing columns (the level-2 half) are dot products along rows, and a
+// pivot swap exchanges two rows (with the OpenBLAS backend step 1 is
+// LAPACK's own dgeqp3, and the unpivoted factorization its dgeqrf: see
+// codGeqp3ColMajor and codLQRowMajor). Either is several times less than an
+// SVD. Memory: one copy of X (transposed when n ≥ p; X is read in place
+// through solveReadOnly and the copy is scaled on the way), then at most a
+// k×k triangle; no Q is ever formed.
 //
 // COD implements Pseudoinverter, MultiSolver and Reporter (Rank = r).
 type COD struct {
-	cfg   config
-	ratio float64 // the reduction's aspect ratio, tall and wide; 0: the default (tests force others)
+	cfg  config
+	mode codMode // codAuto; tests and benchmarks force the other paths
 }
 
-// codTallRatio returns the aspect ratio n/p from which COD reduces a tall X
-// to the triangle R₀ of its QR factorization (see COD). Measured with
-// BenchmarkCODReduce (one thread, 500 ≤ p ≤ 1000): in the pure-Go build the
-// pivoted QR of X itself was never slower, up to n/p = 8 (gonum's Geqrf on
-// row-major storage gains little over pivotedQR there), so it never reduces;
-// with OpenBLAS the reduction was as fast at n/p = 2 and 12–17% faster at 4
-// and 8. A wide X is always reduced: without it step 3 would be a second
-// full factorization, of the p×n [R₁₁ R₁₂]ᵀ, where the reduction costs one
-// LQ and makes step 3 vanish at full rank.
-func codTallRatio() float64 {
-	if Backend() == "openblas" {
-		return 4
-	}
-	return math.Inf(1)
-}
+// codMode selects COD's path; only tests and benchmarks choose one.
+type codMode int
+
+const (
+	// codAuto, the default: the unpivoted factorization first, the
+	// certified full-rank finish when the certificate holds, else the
+	// pivoted QR of its triangle.
+	codAuto codMode = iota
+	// codReduced: the unpivoted factorization, then always the pivoted
+	// QR of its triangle (the certificate is not tried).
+	codReduced
+	// codDirect: the pivoted QR of X itself, without the unpivoted step.
+	codDirect
+)
+
+// codCertify is the margin μ of the full-rank certificate (see COD): the
+// unpivoted triangle T is accepted as having full rank when
+// σ̂_min(T) > μ·rcond·σ̂_max(T).
+const codCertify = 0x1p20
+
+// codCertifySteps is the number of power-iteration steps for each of the
+// certificate's two estimates (see COD for why three suffice with μ = 2²⁰).
+const codCertifySteps = 3
 
 // codBlock is the panel width of pivotedQR: the number of columns whose
 // updates are deferred into one matrix–matrix product.
@@ -146,14 +181,14 @@ func (s *COD) Solve(X mat.Matrix, y mat.Vector) (*mat.VecDense, error) {
 
 // SolveReport is Solve with a Report giving the rank r.
 func (s *COD) SolveReport(X mat.Matrix, y mat.Vector) (*mat.VecDense, Report, error) {
-	return solveScaled(s.Name(), &s.cfg, false, 0, X, y, s.core)
+	return solveReadOnly(s.Name(), &s.cfg, false, 0, X, y, s.core)
 }
 
 // Pinv returns the p×n pseudoinverse P·Zᵀ·[L⁻¹; 0]·Q₁ᵀ (times Q₀ᵀ after a
 // reduction), by solving for the columns of the identity.
 func (s *COD) Pinv(X mat.Matrix) (*mat.Dense, error) {
 	return pinvScaled(s.Name(), &s.cfg, X, func(a *mat.Dense) (*mat.Dense, error) {
-		W, _ := s.minNorm(a, nil)
+		W, _ := s.minNorm(a.RawMatrix(), 1, true, nil)
 		return W, nil
 	})
 }
@@ -162,104 +197,130 @@ func (s *COD) Pinv(X mat.Matrix) (*mat.Dense, error) {
 func (s *COD) SolveMany(X mat.Matrix, Y mat.Matrix) (*mat.Dense, error) {
 	return solveManyScaled(s.Name(), &s.cfg, X, Y, func(a, b *mat.Dense) (*mat.Dense, error) {
 		B := b.RawMatrix()
-		W, _ := s.minNorm(a, &B)
+		W, _ := s.minNorm(a.RawMatrix(), 1, true, &B)
 		return W, nil
 	})
 }
 
+// core reads X through t.gram(): the caller's storage (never written) or
+// the pipeline's private copy, which it may overwrite.
 func (s *COD) core(t *task) (*mat.VecDense, Report, error) {
 	n := t.y.Len()
 	b := blas64.General{Rows: n, Cols: 1, Stride: 1, Data: t.y.RawVector().Data}
-	W, rank := s.minNorm(t.X, &b)
+	g := t.gram()
+	W, rank := s.minNorm(g.x, g.alpha, t.view == nil, &b)
 	p := W.RawMatrix().Rows
 	return mat.NewVecDense(p, W.RawMatrix().Data), Report{Rank: rank}, nil
 }
 
 // minNorm returns the p×m matrix X⁺B for the n×m matrix B, or X⁺ itself
-// when B is nil, and the rank. It overwrites a (the pipeline's private copy
-// of X) and B.
-func (s *COD) minNorm(a *mat.Dense, B *blas64.General) (*mat.Dense, int) {
-	n, p := a.Dims()
-	tall, wide := codTallRatio(), 1.0
-	if s.ratio != 0 {
-		tall, wide = s.ratio, s.ratio
-	}
-	return codMinNorm(a.RawMatrix(), B, s.rcond(n, p), tall, wide)
+// when B is nil, and the rank, for the scaled X = alpha·x (alpha a power of
+// two). It overwrites B, and x when owned.
+func (s *COD) minNorm(x blas64.General, alpha float64, owned bool, B *blas64.General) (*mat.Dense, int) {
+	return codMinNorm(x, alpha, owned, B, s.rcond(x.Rows, x.Cols), s.mode)
 }
 
-// codMinNorm is minNorm with the cut-off rcond, reducing a tall X to a
-// triangle when n ≥ tall·p and a wide one when p ≥ wide·n (+Inf: never).
-func codMinNorm(A blas64.General, B *blas64.General, rcond, tall, wide float64) (*mat.Dense, int) {
-	n, p := A.Rows, A.Cols
+// codMinNorm is minNorm with the cut-off rcond, on the path mode.
+func codMinNorm(x blas64.General, alpha float64, owned bool, B *blas64.General, rcond float64, mode codMode) (*mat.Dense, int) {
+	n, p := x.Rows, x.Cols
+	if B == nil {
+		B = identity(n)
+	}
 	switch {
-	case n > p && float64(n) >= tall*float64(p):
-		return codTall(A, B, rcond)
-	case p > n && float64(p) >= wide*float64(n):
-		return codWide(A, B, rcond)
+	case mode == codDirect:
+		mt, jpvt, tau := codPivotedQR(codTransposeOf(x, alpha, owned))
+		return codTransposed(mt, jpvt, tau, *B, rcond)
+	case n >= p:
+		return codTall(codTransposeOf(x, alpha, owned), *B, rcond, mode)
+	default:
+		return codWide(codCopyOf(x, alpha, owned), *B, rcond, mode)
 	}
-	if B == nil {
-		B = identity(n)
-	}
-	return codSolve(A, *B, rcond)
 }
 
-// codTall computes X⁺B (X⁺ for B = nil) for n > p from X = Q₀·R₀: R₀⁺·(Q₀ᵀB),
-// or [R₀⁺ 0]·Q₀ᵀ for the pseudoinverse.
-func codTall(A blas64.General, B *blas64.General, rcond float64) (*mat.Dense, int) {
-	n, p := A.Rows, A.Cols
+// codTall computes X⁺B for n ≥ p from W = Xᵀ (p×n, overwritten): the LQ
+// factorization W = L·Q is the QR factorization X = Qᵀ·Lᵀ, R₀ = Lᵀ, and
+// X⁺B = R₀⁺·(Q·B)₁ with (Q·B)₁ the first p rows of Q·B.
+func codTall(W, B blas64.General, rcond float64, mode codMode) (*mat.Dense, int) {
+	p, m := W.Rows, B.Cols
 	tau := make([]float64, p)
-	work := codWork(func(query []float64) { lapack64.Geqrf(A, tau, query, -1) })
-	lapack64.Geqrf(A, tau, work, len(work))
-	if B != nil {
-		// Q₀ᵀB first; then Q₀'s reflectors are no longer needed and R₀ᵀ
-		// can take their place.
-		codOrmqr(blas.Trans, A, tau, *B)
-		top := blas64.General{Rows: p, Cols: p, Stride: A.Stride, Data: A.Data}
-		keepTriangle(top, top, blas.Upper)
-		b := blas64.General{Rows: p, Cols: B.Cols, Stride: B.Stride, Data: B.Data}
-		return codSolve(top, b, rcond)
+	codLQ(W, tau)
+	codOrmlq(blas.NoTrans, W, tau, B)
+	b := blas64.General{Rows: p, Cols: m, Stride: B.Stride, Data: B.Data}
+	if mode == codAuto && codFullRank(W, rcond) {
+		// w = R₀⁻¹·(Q·B)₁ = L⁻ᵀ·(Q·B)₁.
+		out := mat.NewDense(p, m, nil)
+		V := out.RawMatrix()
+		for i := 0; i < p; i++ {
+			copy(V.Data[i*V.Stride:i*V.Stride+m], b.Data[i*b.Stride:i*b.Stride+m])
+		}
+		tri := blas64.Triangular{N: p, Stride: W.Stride, Data: W.Data, Uplo: blas.Lower, Diag: blas.NonUnit}
+		blas64.Trsm(blas.Left, blas.Trans, 1, tri, V)
+		return out, p
 	}
-	R0 := blas64.General{Rows: p, Cols: p, Stride: p, Data: make([]float64, p*p)}
-	keepTriangle(R0, A, blas.Upper)
-	Rp, r := codSolve(R0, *identity(p), rcond)
-	out := mat.NewDense(p, n, nil)
-	out.Slice(0, p, 0, p).(*mat.Dense).Copy(Rp)
-	O := out.RawMatrix()
-	work = codWork(func(query []float64) { lapack64.Ormqr(blas.Right, blas.Trans, A, tau, O, query, -1) })
-	lapack64.Ormqr(blas.Right, blas.Trans, A, tau, O, work, len(work))
-	return out, r
+	// The pivoted QR of R₀, which pivotedQR takes transposed: R₀ᵀ = L,
+	// copied without Q's reflectors beside it.
+	L := blas64.General{Rows: p, Cols: p, Stride: p, Data: make([]float64, p*p)}
+	keepTriangle(L, W, blas.Lower)
+	mt, jpvt, tauP := codPivotedQR(L)
+	return codTransposed(mt, jpvt, tauP, b, rcond)
 }
 
-// codWide computes Q₀ᵀ·L₀⁺B (Q₀ᵀ·L₀⁺ for B = nil) for n < p from X = L₀·Q₀.
-func codWide(A blas64.General, B *blas64.General, rcond float64) (*mat.Dense, int) {
-	n, p := A.Rows, A.Cols
-	m := n
-	if B != nil {
-		m = B.Cols
-	}
+// codWide computes X⁺B for n < p from X (n×p, overwritten): with the LQ
+// factorization X = L₀·Q₀, X⁺B = Q₀ᵀ·[L₀⁺B; 0].
+func codWide(A, B blas64.General, rcond float64, mode codMode) (*mat.Dense, int) {
+	n, p, m := A.Rows, A.Cols, B.Cols
 	tau := make([]float64, n)
+	codLQ(A, tau)
 	out := mat.NewDense(p, m, nil)
-	work := codWork(func(query []float64) { lapack64.Gelqf(A, tau, query, -1) })
-	lapack64.Gelqf(A, tau, work, len(work))
-	// L₀ is the lower triangle of A's leading n×n block; Q₀'s reflectors
-	// beside it are still needed, so L₀ goes to its own storage.
-	L0 := blas64.General{Rows: n, Cols: n, Stride: n, Data: make([]float64, n*n)}
-	keepTriangle(L0, A, blas.Lower)
-	if B == nil {
-		B = identity(n)
+	var r int
+	if mode == codAuto && codFullRank(A, rcond) {
+		tri := blas64.Triangular{N: n, Stride: A.Stride, Data: A.Data, Uplo: blas.Lower, Diag: blas.NonUnit}
+		blas64.Trsm(blas.Left, blas.NoTrans, 1, tri, B)
+		V := out.RawMatrix()
+		for i := 0; i < n; i++ {
+			copy(V.Data[i*V.Stride:i*V.Stride+m], B.Data[i*B.Stride:i*B.Stride+m])
+		}
+		r = n
+	} else {
+		// L₀ is the lower triangle of A's leading n×n block; Q₀'s
+		// reflectors beside it are still needed, so L₀ goes to its own
+		// storage, and pivotedQR takes it transposed (in place).
+		L0 := blas64.General{Rows: n, Cols: n, Stride: n, Data: make([]float64, n*n)}
+		keepTriangle(L0, A, blas.Lower)
+		mt, jpvt, tauP := codPivotedQR(codTransposeOf(L0, 1, true))
+		var V *mat.Dense
+		V, r = codTransposed(mt, jpvt, tauP, B, rcond)
+		out.Slice(0, n, 0, m).(*mat.Dense).Copy(V)
 	}
-	V, r := codSolve(L0, *B, rcond)
-	out.Slice(0, n, 0, m).(*mat.Dense).Copy(V)
 	codOrmlq(blas.Trans, A, tau, out.RawMatrix())
 	return out, r
 }
 
-// codSolve computes the q×k matrix M⁺B at the numerical rank, and the rank,
-// by steps 1–3 of COD, for the m×q matrix M and the m×k B. It overwrites M
-// and B.
-func codSolve(M, B blas64.General, rcond float64) (*mat.Dense, int) {
-	mt, jpvt, tau := codPivotedQR(M)
-	return codTransposed(mt, jpvt, tau, B, rcond)
+// codFullRank reports whether the certificate of COD holds for the k×k
+// lower triangle T in the leading block of A (k = A.Rows; entries above the
+// diagonal are not read): σ̂_min(T) > μ·rcond·σ̂_max(T), μ = codCertify.
+func codFullRank(A blas64.General, rcond float64) bool {
+	smin, smax := codSigmaEst(A, blas.Lower, A.Rows, codCertifySteps)
+	return smin > codCertify*rcond*smax
+}
+
+// codLQRowMajor, when set, computes the LQ factorization of the k×N
+// row-major W (k ≤ N) in place of lapack64.Gelqf, in Gelqf's layout. The
+// openblas build sets it (cod_openblas.go) to LAPACK's dgeqrf called
+// column-major on W, which is Wᵀ there, so that nothing is copied.
+var codLQRowMajor func(W blas64.General, tau []float64)
+
+// codLQ overwrites the k×N W (k ≤ N) with its LQ factorization W = L·Q as
+// lapack64.Gelqf leaves it: L in the lower triangle, the reflectors of Q
+// after the diagonal, their scalars in tau. In the pure-Go build Gelqf is
+// internal/lapackfix's blocked one, which works along W's contiguous rows.
+func codLQ(W blas64.General, tau []float64) {
+	if codLQRowMajor != nil {
+		codLQRowMajor(W, tau)
+		return
+	}
+	work := codWork(func(query []float64) { lapack64.Gelqf(W, tau, query, -1) })
+	lapack64.Gelqf(W, tau, work, len(work))
 }
 
 // codGeqp3ColMajor, when set, computes step 1 of COD in place of
@@ -272,16 +333,14 @@ func codSolve(M, B blas64.General, rcond float64) (*mat.Dense, int) {
 // Dgeqp3.
 var codGeqp3ColMajor func(mt blas64.General, jpvt []int, tau []float64)
 
-// codPivotedQR computes step 1 of COD, M·P = Q·R, for the m×q M (overwritten)
-// and returns it in pivotedQR's layout: mt (q×m) holds Rᵀ and Q's reflectors,
-// the transpose of what lapack64.Geqp3 leaves in M, with jpvt and tau. mt is
-// M's own storage when M is square (transposed in place), new storage
-// otherwise.
-func codPivotedQR(M blas64.General) (mt blas64.General, jpvt []int, tau []float64) {
-	m, q := M.Rows, M.Cols
-	jpvt = make([]int, q)
-	tau = make([]float64, min(m, q))
-	mt = transposed(M)
+// codPivotedQR computes step 1 of COD, M·P = Q·R, for the m×q M given
+// transposed in the q×m mt (overwritten), and returns it in pivotedQR's
+// layout: mt holds Rᵀ and Q's reflectors, the transpose of what
+// lapack64.Geqp3 leaves in M, with jpvt and tau.
+func codPivotedQR(mt blas64.General) (blas64.General, []int, []float64) {
+	q, m := mt.Rows, mt.Cols
+	jpvt := make([]int, q)
+	tau := make([]float64, min(m, q))
 	if codGeqp3ColMajor != nil {
 		codGeqp3ColMajor(mt, jpvt, tau)
 		return mt, jpvt, tau
@@ -290,23 +349,53 @@ func codPivotedQR(M blas64.General) (mt blas64.General, jpvt []int, tau []float6
 	return mt, jpvt, tau
 }
 
-// transposed returns Aᵀ: A's own storage, transposed in place, when A is
-// square, new storage otherwise.
-func transposed(A blas64.General) blas64.General {
-	m, q := A.Rows, A.Cols
-	if m == q {
+// codTransposeOf returns alpha·xᵀ for the m×q x: x's own storage,
+// transposed in place, when x is square, owned (may be overwritten) and
+// alpha = 1; new storage otherwise, filled tile by tile so that both the
+// reads and the writes stay in cache. alpha is a power of two, so the
+// product is exact (the pipeline's scaled copy holds the same bits).
+func codTransposeOf(x blas64.General, alpha float64, owned bool) blas64.General {
+	m, q := x.Rows, x.Cols
+	if m == q && owned && alpha == 1 {
 		for i := 0; i < m; i++ {
 			for j := i + 1; j < m; j++ {
-				A.Data[i*A.Stride+j], A.Data[j*A.Stride+i] = A.Data[j*A.Stride+i], A.Data[i*A.Stride+j]
+				x.Data[i*x.Stride+j], x.Data[j*x.Stride+i] = x.Data[j*x.Stride+i], x.Data[i*x.Stride+j]
 			}
 		}
-		return A
+		return x
 	}
 	T := blas64.General{Rows: q, Cols: m, Stride: m, Data: make([]float64, q*m)}
-	for i := 0; i < m; i++ {
-		blas64.Implementation().Dcopy(q, A.Data[i*A.Stride:], 1, T.Data[i:], m)
+	const tile = 32
+	for i0 := 0; i0 < m; i0 += tile {
+		i1 := min(m, i0+tile)
+		for j0 := 0; j0 < q; j0 += tile {
+			j1 := min(q, j0+tile)
+			for i := i0; i < i1; i++ {
+				row := x.Data[i*x.Stride+j0 : i*x.Stride+j1]
+				for j, v := range row {
+					T.Data[(j0+j)*m+i] = alpha * v
+				}
+			}
+		}
 	}
 	return T
+}
+
+// codCopyOf returns alpha·x: x itself when it is owned and alpha = 1, a
+// new copy otherwise (alpha a power of two: exact).
+func codCopyOf(x blas64.General, alpha float64, owned bool) blas64.General {
+	if owned && alpha == 1 {
+		return x
+	}
+	n, p := x.Rows, x.Cols
+	c := blas64.General{Rows: n, Cols: p, Stride: p, Data: make([]float64, n*p)}
+	for i := 0; i < n; i++ {
+		dst := c.Data[i*p : (i+1)*p]
+		for j, v := range x.Data[i*x.Stride : i*x.Stride+p] {
+			dst[j] = alpha * v
+		}
+	}
+	return c
 }
 
 // codTransposed computes the q×k matrix M⁺B at the numerical rank, and the
@@ -547,14 +636,48 @@ func codOrmqr(trans blas.Transpose, a blas64.General, tau []float64, c blas64.Ge
 	lapack64.Ormqr(blas.Left, trans, a, tau, c, work, len(work))
 }
 
-// codOrmlq: see codOrmqr.
+// codOrmlq: see codOrmqr. For few columns it applies the reflectors itself
+// (codOrmlqFew) rather than through Dorml2, whose rank-one update per
+// reflector went through cgo to OpenBLAS's dger at about 11 µs a call in
+// the openblas build (13 of cod's 165 ms at 2000×1000).
 func codOrmlq(trans blas.Transpose, a blas64.General, tau []float64, c blas64.General) {
 	if c.Cols < codFewColumns {
-		lapackgonum.Implementation{}.Dorml2(blas.Left, trans, c.Rows, c.Cols, a.Rows, a.Data, a.Stride, tau, c.Data, c.Stride, make([]float64, c.Cols))
+		codOrmlqFew(trans, a, tau, c)
 		return
 	}
 	work := codWork(func(query []float64) { lapack64.Ormlq(blas.Left, trans, a, tau, c, query, -1) })
 	lapack64.Ormlq(blas.Left, trans, a, tau, c, work, len(work))
+}
+
+// codOrmlqFew overwrites the m×k C with Q·C (trans = blas.NoTrans) or Qᵀ·C,
+// Q = H_{r−1}·…·H_1·H_0 as lapack64.Gelqf leaves it in the r = len(tau)
+// rows of a (H_j = I − τ_j·v_j·v_jᵀ, v_j = (0, …, 0, 1, a[j][j+1:m])), one
+// reflector and one column at a time with gonum's assembly dot and axpy:
+// Q·C applies H_0 first, Qᵀ·C applies H_{r−1} first (LAPACK's xORML2).
+func codOrmlqFew(trans blas.Transpose, a blas64.General, tau []float64, c blas64.General) {
+	m, r := c.Rows, len(tau)
+	bi := blasgonum.Implementation{}
+	for col := 0; col < c.Cols; col++ {
+		x := c.Data[col:]
+		for i := 0; i < r; i++ {
+			j := i
+			if trans != blas.NoTrans {
+				j = r - 1 - i
+			}
+			if tau[j] == 0 {
+				continue
+			}
+			if j+1 == m {
+				x[j*c.Stride] *= 1 - tau[j]
+				continue
+			}
+			v := a.Data[j*a.Stride+j+1 : j*a.Stride+m]
+			rest := x[(j+1)*c.Stride:]
+			s := tau[j] * (x[j*c.Stride] + bi.Ddot(m-j-1, v, 1, rest, c.Stride))
+			x[j*c.Stride] -= s
+			bi.Daxpy(m-j-1, -s, v, 1, rest, c.Stride)
+		}
+	}
 }
 
 // codWork returns a workspace large enough for every LAPACK call of
@@ -610,6 +733,25 @@ func codRankUplo(A blas64.General, uplo blas.Uplo, k int, rcond float64) int {
 // operation for operation, in either layout.
 func codRefineRank(A blas64.General, uplo blas.Uplo, r int, rcond float64) int {
 	const steps = 6 // power-iteration steps for each estimate
+	for r > 1 {
+		smin, smax := codSigmaEst(A, uplo, r, steps)
+		if smin > rcond*smax {
+			break
+		}
+		r--
+	}
+	return r
+}
+
+// codSigmaEst returns estimates of the smallest and the largest singular
+// value of the r×r triangle R held in the leading block of A, in its upper
+// triangle (uplo = blas.Upper) or transposed in its lower one (blas.Lower),
+// by steps steps of inverse and of direct power iteration on RᵀR from
+// startVector: σ̂_max = √‖RᵀR·x‖ and σ̂_min = 1/√‖(RᵀR)⁻¹·x‖ for the last
+// unit iterate x. Both err on the side of a better-conditioned R: σ̂_max ≤
+// σ_max and σ̂_min ≥ σ_min. A triangle whose inverse overflows gets σ̂_min =
+// 0. The iteration is the same, operation for operation, in either layout.
+func codSigmaEst(A blas64.General, uplo blas.Uplo, r, steps int) (smin, smax float64) {
 	// Trmv(byR, tri) multiplies by R, Trmv(byRT, tri) by Rᵀ, and likewise
 	// Trsv solves with them.
 	byR, byRT := blas.NoTrans, blas.Trans
@@ -617,42 +759,31 @@ func codRefineRank(A blas64.General, uplo blas.Uplo, r int, rcond float64) int {
 		byR, byRT = blas.Trans, blas.NoTrans
 	}
 	x := make([]float64, r)
-	for r > 1 {
-		tri := blas64.Triangular{N: r, Stride: A.Stride, Data: A.Data, Uplo: uplo, Diag: blas.NonUnit}
-		v := blas64.Vector{N: r, Inc: 1, Data: x[:r]}
-		// σ̂_max: ‖R·x‖ after power iteration on RᵀR.
-		startVector(x[:r])
-		smax := 0.0
-		for it := 0; it < steps; it++ {
-			blas64.Trmv(byR, tri, v)
-			blas64.Trmv(byRT, tri, v)
-			nrm := blas64.Nrm2(v)
-			if nrm == 0 || math.IsInf(nrm, 0) || math.IsNaN(nrm) {
-				break
-			}
-			smax = math.Sqrt(nrm)
-			blas64.Scal(1/nrm, v)
-		}
-		// σ̂_min: 1/√‖(RᵀR)⁻¹·x‖ after inverse iteration.
-		startVector(x[:r])
-		smin := 0.0
-		for it := 0; it < steps; it++ {
-			blas64.Trsv(byRT, tri, v)
-			blas64.Trsv(byR, tri, v)
-			nrm := blas64.Nrm2(v)
-			if nrm == 0 || math.IsInf(nrm, 0) || math.IsNaN(nrm) {
-				smin = 0 // the inverse overflows: numerically singular
-				break
-			}
-			smin = 1 / math.Sqrt(nrm)
-			blas64.Scal(1/nrm, v)
-		}
-		if smin > rcond*smax {
+	tri := blas64.Triangular{N: r, Stride: A.Stride, Data: A.Data, Uplo: uplo, Diag: blas.NonUnit}
+	v := blas64.Vector{N: r, Inc: 1, Data: x}
+	startVector(x)
+	for it := 0; it < steps; it++ {
+		blas64.Trmv(byR, tri, v)
+		blas64.Trmv(byRT, tri, v)
+		nrm := blas64.Nrm2(v)
+		if nrm == 0 || math.IsInf(nrm, 0) || math.IsNaN(nrm) {
 			break
 		}
-		r--
+		smax = math.Sqrt(nrm)
+		blas64.Scal(1/nrm, v)
 	}
-	return r
+	startVector(x)
+	for it := 0; it < steps; it++ {
+		blas64.Trsv(byRT, tri, v)
+		blas64.Trsv(byR, tri, v)
+		nrm := blas64.Nrm2(v)
+		if nrm == 0 || math.IsInf(nrm, 0) || math.IsNaN(nrm) {
+			return 0, smax // the inverse overflows: numerically singular
+		}
+		smin = 1 / math.Sqrt(nrm)
+		blas64.Scal(1/nrm, v)
+	}
+	return smin, smax
 }
 
 // startVector fills x with a fixed unit vector that has no special

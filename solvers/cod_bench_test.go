@@ -2,49 +2,40 @@ package solvers
 
 import (
 	"fmt"
-	"math"
 	"testing"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/lapack64"
-	"gonum.org/v1/gonum/mat"
 
 	"github.com/minnorm/lstsq/internal/problem"
 )
 
-// BenchmarkCODReduce measures the choice codTallRatio makes: the time of
-// "cod" on tall and wide Gaussian X of aspect ratios 1.05 to 8, with and
-// without the reduction to a square triangle (sub-benchmarks reduce=yes and
-// reduce=no). On a shared machine run it on one thread, where the minimum of
-// several runs is stable:
+// BenchmarkCODPaths measures what the default path gains: "cod" on
+// Gaussian X (full rank, so the certificate holds) of the benchmark shapes
+// scaled down to 500 and 1000, on each path (sub-benchmarks path=auto, the
+// default; reduced, the unpivoted factorization then the pivoted QR of its
+// triangle, which is what a failed certificate costs; direct, the pivoted QR
+// of X itself, COD's path before the certificate):
 //
-//	GOMAXPROCS=1 OPENBLAS_NUM_THREADS=1 go test ./solvers -run XXX -bench CODReduce -count 6 | benchstat -col /reduce -
-func BenchmarkCODReduce(b *testing.B) {
-	const short = 500
-	for _, ratio := range []float64{1.05, 1.3, 2, 4, 8} {
-		long := int(ratio * short)
-		for _, tall := range []bool{true, false} {
-			n, p := long, short
-			if !tall {
-				n, p = short, long
-			}
-			X := problem.Gaussian(problem.New(7), n, p)
-			y := problem.Gaussian(problem.New(8), n, 1)
-			for _, reduce := range []bool{true, false} {
-				ratio := math.Inf(1)
-				if reduce {
-					ratio = 1
-				}
-				name := fmt.Sprintf("n=%d/p=%d/reduce=%v", n, p, map[bool]string{true: "yes", false: "no"}[reduce])
-				b.Run(name, func(b *testing.B) {
-					b.ReportAllocs()
-					for b.Loop() {
-						a := mat.DenseCopyOf(X)
-						B := mat.DenseCopyOf(y).RawMatrix()
-						codMinNorm(a.RawMatrix(), &B, svdDefaultRCond(n, p), ratio, ratio)
+//	go test ./solvers -run XXX -bench CODPaths -count 6 | benchstat -col /path -
+func BenchmarkCODPaths(b *testing.B) {
+	for _, sh := range [][2]int{{500, 500}, {1000, 500}, {500, 1000}, {1000, 1000}} {
+		n, p := sh[0], sh[1]
+		X := problem.Gaussian(problem.New(7), n, p)
+		y := problem.Gaussian(problem.New(8), n, 1)
+		for _, path := range []struct {
+			name string
+			mode codMode
+		}{{"auto", codAuto}, {"reduced", codReduced}, {"direct", codDirect}} {
+			s := &COD{cfg: newConfig(optRCond, nil), mode: path.mode}
+			b.Run(fmt.Sprintf("n=%d/p=%d/path=%s", n, p, path.name), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := s.Solve(X, y.ColView(0)); err != nil {
+						b.Fatal(err)
 					}
-				})
-			}
+				}
+			})
 		}
 	}
 }

@@ -156,19 +156,21 @@ func TestCODSingularPermuted(t *testing.T) {
 	}
 }
 
-// codPaths are COD solvers forced onto each of its two paths: "direct" runs
-// the pivoted QR on X itself, "reduced" on the triangle of a QR (tall X) or
-// LQ (wide X) factorization first; square X takes the direct path in both.
-// Every test below runs on both, so each path meets the same oracle.
+// codPaths are COD solvers forced onto each of its paths: "direct" runs the
+// pivoted QR on X itself, "reduced" on the triangle of a QR (tall and square
+// X) or LQ (wide X) factorization first, and "auto" (the default) finishes
+// from that triangle without pivoting when the full-rank certificate holds.
+// Every test below runs on all three, so each path meets the same oracle.
 func codPaths(opts ...Option) map[string]*COD {
 	return map[string]*COD{
-		"direct":  {cfg: newConfig(optRCond, opts), ratio: math.Inf(1)},
-		"reduced": {cfg: newConfig(optRCond, opts), ratio: 1},
+		"direct":  {cfg: newConfig(optRCond, opts), mode: codDirect},
+		"reduced": {cfg: newConfig(optRCond, opts), mode: codReduced},
+		"auto":    {cfg: newConfig(optRCond, opts), mode: codAuto},
 	}
 }
 
 // TestCODPathsPlanted runs the planted-rank, pseudoinverse and SolveMany
-// checks of TestCODPlanted, TestCODPinv and TestCODSolveMany on both paths.
+// checks of TestCODPlanted, TestCODPinv and TestCODSolveMany on every path.
 func TestCODPathsPlanted(t *testing.T) {
 	for name, s := range codPaths() {
 		t.Run(name, func(t *testing.T) {
@@ -180,15 +182,14 @@ func TestCODPathsPlanted(t *testing.T) {
 	}
 }
 
-// TestCODReduceThreshold checks the default solver on the shapes where its
-// choice of path changes: tall X with n/p just below, at and just above the
-// OpenBLAS build's codTallRatio, and X one column wider or taller than
-// square; full rank and rank-deficient, against the planted solution, and
-// the forced paths on the same problems.
-func TestCODReduceThreshold(t *testing.T) {
+// TestCODShapes checks the default solver on the shapes where its choice of
+// path changes (square X goes the tall way, X one column wider the wide
+// way) and on strongly tall X; full rank and rank-deficient, against the
+// planted solution, and the forced paths on the same problems.
+func TestCODShapes(t *testing.T) {
 	const short = 10
 	seed := uint64(300)
-	for _, sh := range [][2]int{{4*short - 1, short}, {4 * short, short}, {4*short + 1, short}, {short, short + 1}, {short + 1, short}} {
+	for _, sh := range [][2]int{{4*short - 1, short}, {4 * short, short}, {short, short}, {short, short + 1}, {short + 1, short}} {
 		n, p := sh[0], sh[1]
 		for _, rank := range []int{short, short - 3} {
 			seed++
@@ -469,6 +470,81 @@ func TestCODManyColumns(t *testing.T) {
 			}
 			if e := directPenrose(pl.X, P); e > tol*kappa {
 				t.Errorf("%s %d×%d: Penrose residual %.3g > %.3g", name, n, p, e, tol*kappa)
+			}
+		}
+	}
+}
+
+// TestCODCertificate checks the full-rank certificate on the triangle of the
+// unpivoted factorization of planted 40×25 and 25×40 X with a geometric
+// spectrum: with rcond = ε·40 the certificate's threshold
+// σ_min/σ_max > μ·rcond = 2²⁰·40·2⁻⁵² ≈ 9.3·10⁻⁹ (κ < 1.1·10⁸) must accept
+// κ ≤ 10⁶ and refuse κ ≥ 10¹⁰ (within the estimates' factor-of-a-few
+// accuracy of the threshold either way), and refuse every rank-deficient X.
+// Without μ (or with the comparison turned round) κ = 10¹⁰ would be
+// accepted; accepted and refused cases must then agree with the planted
+// solution on the default path.
+func TestCODCertificate(t *testing.T) {
+	seed := uint64(900)
+	for _, sh := range [][2]int{{40, 25}, {25, 40}, {40, 40}} {
+		n, p := sh[0], sh[1]
+		k := min(n, p)
+		rcond := svdDefaultRCond(n, p)
+		for _, c := range []struct {
+			kappa float64
+			rank  int
+			want  bool
+		}{{1, k, true}, {1e6, k, true}, {1e10, k, false}, {1e13, k, false}, {1e3, k - 1, false}, {1, 1, false}} {
+			seed++
+			pl := problem.NewPlanted(problem.New(seed), n, p, problem.GeometricSpectrum(c.rank, c.kappa), 0.5)
+			x := mat.DenseCopyOf(pl.X).RawMatrix()
+			W := codCopyOf(x, 1, true)
+			if n >= p {
+				W = codTransposeOf(x, 1, true)
+			}
+			tau := make([]float64, k)
+			codLQ(W, tau)
+			if got := codFullRank(W, rcond); got != c.want {
+				smin, smax := codSigmaEst(W, blas.Lower, k, codCertifySteps)
+				t.Errorf("%d×%d κ = %.0e rank %d: certificate %t, want %t (σ̂_min/σ̂_max = %.3g, threshold %.3g)",
+					n, p, c.kappa, c.rank, got, c.want, smin/smax, codCertify*rcond)
+			}
+			w, rep, err := NewCOD().SolveReport(pl.X, pl.Y)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tol := directBackwardTol(pl); rep.Rank != c.rank || directRelErr(w, pl.W) > tol {
+				t.Errorf("%d×%d κ = %.0e rank %d: rank %d, relative error %.3g > %.3g", n, p, c.kappa, c.rank, rep.Rank, directRelErr(w, pl.W), tol)
+			}
+		}
+	}
+}
+
+// TestCODOrmlqFew checks codOrmlqFew against lapack64.Ormlq (internal
+// lapackfix's blocked code in the pure-Go build, LAPACK's in the openblas
+// build) for Q and Qᵀ of LQ factorizations with fewer, as many and more
+// columns than reflectors, on one to three strided columns.
+func TestCODOrmlqFew(t *testing.T) {
+	rng := problem.New(77)
+	for _, sh := range [][3]int{{5, 9, 1}, {9, 9, 2}, {40, 70, 3}, {1, 4, 1}, {3, 3, 1}} {
+		r, m, k := sh[0], sh[1], sh[2]
+		a := problem.Gaussian(rng, r, m).RawMatrix()
+		tau := make([]float64, r)
+		codLQ(a, tau)
+		for _, trans := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			c0 := problem.Gaussian(rng, m, k+2).RawMatrix() // k of k+2 columns: strided
+			c := blas64.General{Rows: m, Cols: k, Stride: c0.Stride, Data: append([]float64(nil), c0.Data...)}
+			want := blas64.General{Rows: m, Cols: k, Stride: c0.Stride, Data: append([]float64(nil), c0.Data...)}
+			codOrmlqFew(trans, a, tau, c)
+			work := codWork(func(query []float64) { lapack64.Ormlq(blas.Left, trans, a, tau, want, query, -1) })
+			lapack64.Ormlq(blas.Left, trans, a, tau, want, work, len(work))
+			for i := range c.Data {
+				// Both apply the same reflectors in the same order; only the
+				// association of the dot products differs: O(m·u) per entry
+				// of a product of orthogonal matrices with a unit-size C.
+				if d := math.Abs(c.Data[i] - want.Data[i]); d > 10*float64(m)*directU*(1+math.Abs(want.Data[i])) {
+					t.Fatalf("r=%d m=%d k=%d trans=%v: entry %d is %v, want %v", r, m, k, trans, i, c.Data[i], want.Data[i])
+				}
 			}
 		}
 	}

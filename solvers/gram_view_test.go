@@ -13,7 +13,7 @@ import (
 type opaque struct{ mat.Matrix }
 
 // TestGramView checks that the solvers that may read X in place
-// through solveReadOnly ("ridge-chol", "ridge-dual", the Krylov and
+// through solveReadOnly ("ridge-chol", "ridge-dual", "cod", the Krylov and
 // gradient solvers) give the same bits, the same Report and
 // the same errors whether they read the caller's *mat.Dense in place
 // (viewScaled) or a private scaled copy (X hidden behind an interface),
@@ -68,6 +68,8 @@ func TestGramView(t *testing.T) {
 			// The read-only iterative solvers (solveReadOnly).
 			NewLSQR(), NewLSMR(), NewCGLS(), NewRidgeLSQR(0.7), NewLSQR(WithMaxIter(3)),
 			NewGD(WithMaxIter(50), WithStart(start)), NewNesterov(WithMaxIter(50)), NewRidgeGD(0.7, WithMaxIter(50)),
+			// "cod" copies X itself, scaled on the way (codTransposeOf, codCopyOf).
+			NewCOD(), NewCOD(WithRCond(0.3)),
 		} {
 			w1, r1, e1 := s.SolveReport(c.X, y)
 			w2, r2, e2 := s.SolveReport(opaque{c.X}, y)
