@@ -549,3 +549,42 @@ func TestCODOrmlqFew(t *testing.T) {
 		}
 	}
 }
+
+// TestCODTransposeOf checks codTransposeOf on odd shapes, a strided view and
+// both sides of its parallel threshold (2¹⁸ entries): every entry of the
+// result is alpha·x[i][j] exactly, and x is untouched unless transposed in
+// place (square, owned, alpha = 1).
+func TestCODTransposeOf(t *testing.T) {
+	rng := problem.New(12)
+	for _, sh := range [][2]int{{1, 1}, {3, 70}, {70, 3}, {33, 33}, {600, 500}, {513, 1025}} {
+		m, q := sh[0], sh[1]
+		big := problem.Gaussian(rng, m+2, q+5).RawMatrix()
+		x := blas64.General{Rows: m, Cols: q, Stride: big.Stride, Data: big.Data[big.Stride+1:]}
+		for _, alpha := range []float64{1, 0x1p-7} {
+			before := append([]float64(nil), big.Data...)
+			T := codTransposeOf(x, alpha, false)
+			if T.Rows != q || T.Cols != m {
+				t.Fatalf("%d×%d: result is %d×%d", m, q, T.Rows, T.Cols)
+			}
+			for i := 0; i < m; i++ {
+				for j := 0; j < q; j++ {
+					if got, want := T.Data[j*T.Stride+i], alpha*x.Data[i*x.Stride+j]; got != want {
+						t.Fatalf("%d×%d alpha %v: T[%d][%d] = %v, want %v", m, q, alpha, j, i, got, want)
+					}
+				}
+			}
+			for i := range before {
+				if before[i] != big.Data[i] {
+					t.Fatalf("%d×%d: x modified", m, q)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkCODTransposeOf(b *testing.B) {
+	x := problem.Gaussian(problem.New(3), 2000, 1000).RawMatrix()
+	for b.Loop() {
+		codTransposeOf(x, 0.5, false)
+	}
+}

@@ -246,35 +246,64 @@ func viewScaled(name, what string, X mat.Matrix, n, p int) (g gramX, exp int, ze
 // when there is none) and the index of the first entry that is NaN or
 // infinite, or -1 when all are finite.
 func rangeFinite(v []float64) (maxAbs, minAbs float64, bad int) {
-	minAbs = math.Inf(1)
-	for i, x := range v {
-		a := math.Abs(x)
-		if !(a <= math.MaxFloat64) {
-			return 0, 0, i
-		}
-		if a > maxAbs {
-			maxAbs = a
-		}
-		if a < minAbs && a != 0 {
-			minAbs = a
-		}
+	hi, lo := absBitsRange(v)
+	if hi >= infBits {
+		return 0, 0, firstNotFinite(v)
 	}
-	return maxAbs, minAbs, -1
+	minAbs = math.Inf(1)
+	if lo != math.MaxUint64 {
+		minAbs = math.Float64frombits(lo + 1)
+	}
+	return math.Float64frombits(hi), minAbs, -1
 }
 
 // maxAbsFinite returns max|v_i| and the index of the first entry of v that
 // is NaN or infinite, or -1 when all are finite.
 func maxAbsFinite(v []float64) (maxAbs float64, bad int) {
+	hi, _ := absBitsRange(v)
+	if hi >= infBits {
+		return 0, firstNotFinite(v)
+	}
+	return math.Float64frombits(hi), -1
+}
+
+// infBits is the bit pattern of +Inf: the bits of |x| are at least this
+// exactly when x is infinite or NaN.
+const infBits = 0x7ff0000000000000
+
+// absBitsRange returns the largest bit pattern of |v_i| and the smallest of
+// |v_i| − 1 over the non-zero v_i (math.MaxUint64 when there is none; |0| − 1
+// wraps round to it). For non-negative floats the order of the bit patterns
+// is the order of the values, so one branch-free pass over v (two
+// independent chains of unsigned max and min) finds the largest and the
+// smallest non-zero magnitude; NaNs have patterns above infBits.
+func absBitsRange(v []float64) (hi, lo uint64) {
+	const mask = 1<<63 - 1
+	var hi0, hi1 uint64
+	lo0, lo1 := uint64(math.MaxUint64), uint64(math.MaxUint64)
+	i := 0
+	for ; i+2 <= len(v); i += 2 {
+		a := math.Float64bits(v[i]) & mask
+		b := math.Float64bits(v[i+1]) & mask
+		hi0, lo0 = max(hi0, a), min(lo0, a-1)
+		hi1, lo1 = max(hi1, b), min(lo1, b-1)
+	}
+	if i < len(v) {
+		a := math.Float64bits(v[i]) & mask
+		hi0, lo0 = max(hi0, a), min(lo0, a-1)
+	}
+	return max(hi0, hi1), min(lo0, lo1)
+}
+
+// firstNotFinite returns the index of the first NaN or infinite entry of v,
+// or -1.
+func firstNotFinite(v []float64) int {
 	for i, x := range v {
-		a := math.Abs(x)
-		if !(a <= math.MaxFloat64) {
-			return 0, i
-		}
-		if a > maxAbs {
-			maxAbs = a
+		if !(math.Abs(x) <= math.MaxFloat64) {
+			return i
 		}
 	}
-	return maxAbs, -1
+	return -1
 }
 
 // ldexpAll sets v_i = math.Ldexp(v_i, exp) for every i, bit for bit, and

@@ -18,7 +18,8 @@
 //     structures for dense matrix library software", SIAM Review 46(1),
 //     2004) that hands the off-diagonal blocks to the Dgemm above; the small
 //     diagonal blocks are done by gonum's routines, run on the processors in
-//     parallel strips of B.
+//     parallel strips of B, except that a Dtrmm with a small triangle and a
+//     long B is one Dgemm with the triangle written out densely.
 //   - Dsyrk, on the same packing and micro-kernel as Dgemm, run only on the
 //     tiles that meet the wanted triangle (those across the diagonal through
 //     a scratch tile), with each slice of op(A)ᵀ packed once and shared.
@@ -30,6 +31,9 @@
 //     depend on GOMAXPROCS. The column-pivoted QR (Dgeqp3), the
 //     bidiagonalization (Dgebrd) and the Krylov solvers spend about half
 //     their flops there.
+//   - Dtrsv and Dtrmv of order ≥ 256 with unit stride, by blocks of 128 rows:
+//     gonum's routine on each diagonal block, the rest of the block row
+//     through the Dgemv above (2.5–3× faster at n = 1000 to 2000).
 //
 // Every other routine is gonum's. Products big enough (2·m·n·k ≥ 2²¹ flops,
 // or an A of 2²¹ entries for Dgemv) use up to GOMAXPROCS goroutines.

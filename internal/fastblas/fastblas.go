@@ -6,9 +6,9 @@ import (
 	"gonum.org/v1/gonum/blas/gonum"
 )
 
-// Implementation is gonum's pure-Go BLAS with Dgemm, Dsyrk, Dtrsm, Dtrmm and
-// Dgemv replaced by the blocked, parallel versions of this package (see the
-// package documentation). The zero value is ready to use and safe for
+// Implementation is gonum's pure-Go BLAS with Dgemm, Dsyrk, Dtrsm, Dtrmm,
+// Dgemv, Dtrsv and Dtrmv replaced by the blocked, parallel versions of this
+// package (see the package documentation). The zero value is ready to use and safe for
 // concurrent use.
 type Implementation struct {
 	gonum.Implementation

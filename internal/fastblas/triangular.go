@@ -255,6 +255,10 @@ func (t *triangular) direct(m, n int, alpha float64, a, b []float64) {
 	if t.side == blas.Right {
 		order, length, unit = n, m, mr // right: rows of B are independent
 	}
+	if !t.solve && order >= denseTrmmMinOrder && length >= denseTrmmMinLength {
+		t.multiplyDense(m, n, alpha, a, b)
+		return
+	}
 	workers := runtime.GOMAXPROCS(0)
 	if float64(order)*float64(order)*float64(length) < minParallelFlops {
 		workers = 1
@@ -288,4 +292,60 @@ func (t *triangular) gonum(m, n int, alpha float64, a, b []float64) {
 		return
 	}
 	t.impl.Implementation.Dtrmm(t.side, t.ul, t.tA, t.diag, m, n, alpha, a, t.lda, b, t.ldb)
+}
+
+// Dtrmm takes multiplyDense for a triangle of order at least
+// denseTrmmMinOrder (and at most trsmBase) when B has at least
+// denseTrmmMinLength independent rows (right side) or columns (left side).
+// Measured with BenchmarkTrmmSmall: a 32×32 triangle times 2000 rows takes
+// gonum's Dtrmm, whose inner loops are at most 32 long, several times as
+// long as the dense product at twice the flops.
+const (
+	denseTrmmMinOrder  = 8
+	denseTrmmMinLength = 128
+)
+
+// multiplyDense computes B = alpha·op(A)·B (left) or B = alpha·B·op(A)
+// (right) for a small triangle A as one Dgemm on the packed kernel, with
+// op(A) written out densely (zeros outside its triangle, ones on a unit
+// diagonal) and B copied first. Unlike gonum's Dtrmm it multiplies B's
+// entries by the explicit zeros too, so an infinite entry of B gives NaN
+// where Dtrmm would skip the product; the results are otherwise the same
+// products summed in another order.
+func (t *triangular) multiplyDense(m, n int, alpha float64, a, b []float64) {
+	k := n
+	if t.side == blas.Left {
+		k = m
+	}
+	tb := getVector(k * k)
+	defer vectors.Put(tb)
+	T := (*tb)[:k*k]
+	for i := 0; i < k; i++ {
+		for j := 0; j < k; j++ {
+			var v float64
+			switch {
+			case i == j && t.diag == blas.Unit:
+				v = 1
+			case (j <= i) == t.lower || i == j:
+				// op(A)[i][j] = A[i][j], or A[j][i] when transposed.
+				if t.trans {
+					v = a[j*t.lda+i]
+				} else {
+					v = a[i*t.lda+j]
+				}
+			}
+			T[i*k+j] = v
+		}
+	}
+	cb := getVector(m * n)
+	defer vectors.Put(cb)
+	C := (*cb)[:m*n]
+	for i := 0; i < m; i++ {
+		copy(C[i*n:(i+1)*n], b[i*t.ldb:i*t.ldb+n])
+	}
+	if t.side == blas.Left {
+		gemm(false, false, m, n, m, alpha, T, k, C, n, 0, b, t.ldb)
+		return
+	}
+	gemm(false, false, m, n, n, alpha, C, n, T, k, 0, b, t.ldb)
 }
