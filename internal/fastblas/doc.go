@@ -18,8 +18,8 @@
 //     structures for dense matrix library software", SIAM Review 46(1),
 //     2004) that hands the off-diagonal blocks to the Dgemm above; the small
 //     diagonal blocks are done by gonum's routines, run on the processors in
-//     parallel strips of B, except that a Dtrmm with a small triangle and a
-//     long B is one Dgemm with the triangle written out densely.
+//     parallel strips of B, except that a Dtrmm with a small triangle on the
+//     right of a long B is one Dgemm with the triangle written out densely.
 //   - Dsyrk, on the same packing and micro-kernel as Dgemm, run only on the
 //     tiles that meet the wanted triangle (those across the diagonal through
 //     a scratch tile), with each slice of op(A)ᵀ packed once and shared.
