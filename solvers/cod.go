@@ -225,46 +225,66 @@ func (s *COD) minNorm(x blas64.General, alpha float64, owned bool, B *blas64.Gen
 // codMinNorm is minNorm with the cut-off rcond, on the path mode.
 func codMinNorm(x blas64.General, alpha float64, owned bool, B *blas64.General, rcond float64, mode codMode) (*mat.Dense, int) {
 	n, p := x.Rows, x.Cols
-	if B == nil {
-		B = identity(n)
-	}
 	switch {
 	case mode == codDirect:
+		if B == nil {
+			B = identity(n)
+		}
 		mt, jpvt, tau := codPivotedQR(codTransposeOf(x, alpha, owned))
 		return codTransposed(mt, jpvt, tau, *B, rcond)
 	case n >= p:
-		return codTall(codTransposeOf(x, alpha, owned), *B, rcond, mode)
+		return codTall(codTransposeOf(x, alpha, owned), B, rcond, mode)
 	default:
+		if B == nil {
+			B = identity(n)
+		}
 		return codWide(codCopyOf(x, alpha, owned), *B, rcond, mode)
 	}
 }
 
-// codTall computes X⁺B for n ≥ p from W = Xᵀ (p×n, overwritten): the LQ
-// factorization W = L·Q is the QR factorization X = Qᵀ·Lᵀ, R₀ = Lᵀ, and
-// X⁺B = R₀⁺·(Q·B)₁ with (Q·B)₁ the first p rows of Q·B.
-func codTall(W, B blas64.General, rcond float64, mode codMode) (*mat.Dense, int) {
-	p, m := W.Rows, B.Cols
+// codTall computes X⁺B for n ≥ p from W = Xᵀ (p×n, overwritten), or X⁺
+// itself when B is nil: the LQ factorization W = L·Q is the QR
+// factorization X = Qᵀ·Lᵀ, R₀ = Lᵀ, so X⁺B = R₀⁺·(Q·B)₁ with (Q·B)₁ the
+// first p rows of Q·B, and X⁺ = [R₀⁺ 0]·Q (p×n: no n×n identity).
+func codTall(W blas64.General, B *blas64.General, rcond float64, mode codMode) (*mat.Dense, int) {
+	p, n := W.Rows, W.Cols
 	tau := make([]float64, p)
 	codLQ(W, tau)
-	codOrmlq(blas.NoTrans, W, tau, B)
-	b := blas64.General{Rows: p, Cols: m, Stride: B.Stride, Data: B.Data}
+	var b blas64.General // the p×m right-hand side of R₀
+	if B != nil {
+		codOrmlq(blas.NoTrans, W, tau, *B)
+		b = blas64.General{Rows: p, Cols: B.Cols, Stride: B.Stride, Data: B.Data}
+	} else {
+		b = *identity(p)
+	}
+	var V *mat.Dense
+	var r int
 	if mode == codAuto && codFullRank(W, rcond) {
-		// w = R₀⁻¹·(Q·B)₁ = L⁻ᵀ·(Q·B)₁.
-		out := mat.NewDense(p, m, nil)
-		V := out.RawMatrix()
+		// R₀⁻¹·b = L⁻ᵀ·b.
+		V, r = mat.NewDense(p, b.Cols, nil), p
+		v := V.RawMatrix()
 		for i := 0; i < p; i++ {
-			copy(V.Data[i*V.Stride:i*V.Stride+m], b.Data[i*b.Stride:i*b.Stride+m])
+			copy(v.Data[i*v.Stride:i*v.Stride+b.Cols], b.Data[i*b.Stride:i*b.Stride+b.Cols])
 		}
 		tri := blas64.Triangular{N: p, Stride: W.Stride, Data: W.Data, Uplo: blas.Lower, Diag: blas.NonUnit}
-		blas64.Trsm(blas.Left, blas.Trans, 1, tri, V)
-		return out, p
+		blas64.Trsm(blas.Left, blas.Trans, 1, tri, v)
+	} else {
+		// The pivoted QR of R₀, which pivotedQR takes transposed: R₀ᵀ = L,
+		// copied without Q's reflectors beside it.
+		L := blas64.General{Rows: p, Cols: p, Stride: p, Data: make([]float64, p*p)}
+		keepTriangle(L, W, blas.Lower)
+		mt, jpvt, tauP := codPivotedQR(L)
+		V, r = codTransposed(mt, jpvt, tauP, b, rcond)
 	}
-	// The pivoted QR of R₀, which pivotedQR takes transposed: R₀ᵀ = L,
-	// copied without Q's reflectors beside it.
-	L := blas64.General{Rows: p, Cols: p, Stride: p, Data: make([]float64, p*p)}
-	keepTriangle(L, W, blas.Lower)
-	mt, jpvt, tauP := codPivotedQR(L)
-	return codTransposed(mt, jpvt, tauP, b, rcond)
+	if B != nil {
+		return V, r
+	}
+	out := mat.NewDense(p, n, nil)
+	out.Slice(0, p, 0, p).(*mat.Dense).Copy(V)
+	O := out.RawMatrix()
+	work := codWork(func(query []float64) { lapack64.Ormlq(blas.Right, blas.NoTrans, W, tau, O, query, -1) })
+	lapack64.Ormlq(blas.Right, blas.NoTrans, W, tau, O, work, len(work))
+	return out, r
 }
 
 // codWide computes X⁺B for n < p from X (n×p, overwritten): with the LQ
