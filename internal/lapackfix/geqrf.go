@@ -22,6 +22,11 @@ func (impl Implementation) Dgeqrf(m, n int, a []float64, lda int, tau, work []fl
 			return
 		}
 		impl.Implementation.Dgeqrf(m, n, a, lda, tau, work, lwork)
+		if lwork == -1 && k > nx {
+			// This code's own need, which gonum's query gives only while
+			// nb is gonum's block size.
+			work[0] = max(work[0], float64(n*nb))
+		}
 		return
 	}
 	impl.Implementation.Dgeqrf(m, n, a, lda, tau, work, -1) // checks only
@@ -57,6 +62,9 @@ func (impl Implementation) Dgelqf(m, n int, a []float64, lda int, tau, work []fl
 			return
 		}
 		impl.Implementation.Dgelqf(m, n, a, lda, tau, work, lwork)
+		if lwork == -1 && k > nx {
+			work[0] = max(work[0], float64(m*nb)) // as in Dgeqrf
+		}
 		return
 	}
 	impl.Implementation.Dgelqf(m, n, a, lda, tau, work, -1)
