@@ -81,6 +81,8 @@ func TestGemvPair(t *testing.T) {
 						ref += p
 						bound += math.Abs(p)
 					}
+					// Twice the bound: the plain-loop reference is itself
+					// rounded, with the same bound.
 					g := float64(m+2) * u / (1 - float64(m+2)*u)
 					if !(math.Abs(z[j]-ref) <= 2*g*bound) {
 						t.Fatalf("%s: z[%d] = %v, want %v ± %.3g", name, j, z[j], ref, 2*g*bound)

@@ -86,6 +86,7 @@ func checkTrv(t *testing.T, name string, solve bool, ul blas.Uplo, tA blas.Trans
 	if !solve {
 		want, bound := apply(in)
 		for i := range n {
+			// Twice γ_{n+2}: the plain-loop reference is rounded too.
 			if tol := 2 * gamma(n+2) * bound[i]; !(math.Abs(out[i]-want[i]) <= tol) {
 				t.Fatalf("%s: Dtrmv x[%d] = %v, want %v ± %.3g", name, i, out[i], want[i], tol)
 			}
